@@ -1,0 +1,336 @@
+/*
+ * columns.c
+ *		Column buffers turned into array parameters, and the generic
+ *		upsert / delete-absent statements of current-state tables.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "columns.h"
+
+/* Offset between the Unix epoch and PostgreSQL's 2000-01-01 epoch. */
+#define UNIX_TO_PG_USECS \
+	((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
+
+void
+col_init(ColumnBuf *c, ColType type, int cap)
+{
+	c->type = type;
+	c->n = 0;
+	c->cap = Max(cap, 1);
+	c->values = palloc(sizeof(Datum) * c->cap);
+	c->nulls = palloc(sizeof(bool) * c->cap);
+}
+
+static inline void
+col_push(ColumnBuf *c, Datum value, bool isnull)
+{
+	if (c->n >= c->cap)
+	{
+		c->cap *= 2;
+		c->values = repalloc(c->values, sizeof(Datum) * c->cap);
+		c->nulls = repalloc(c->nulls, sizeof(bool) * c->cap);
+	}
+	c->values[c->n] = value;
+	c->nulls[c->n] = isnull;
+	c->n++;
+}
+
+/*
+ * Feed strings are UTF-8 (the parser checked).  A UTF8 or SQL_ASCII
+ * database stores them as they are; any other encoding converts them, which
+ * fails cleanly for characters it cannot represent.
+ */
+static text *
+feed_string_to_text(const char *s)
+{
+	int			len = strlen(s);
+	int			enc = GetDatabaseEncoding();
+
+	if (enc != PG_UTF8 && enc != PG_SQL_ASCII)
+	{
+		char	   *conv = pg_any_to_server(s, len, PG_UTF8);
+
+		return cstring_to_text(conv);
+	}
+	return cstring_to_text_with_len(s, len);
+}
+
+void
+col_text(ColumnBuf *c, const char *s)
+{
+	if (s == NULL)
+		col_push(c, (Datum) 0, true);
+	else
+		col_push(c, PointerGetDatum(feed_string_to_text(s)), false);
+}
+
+void
+col_int(ColumnBuf *c, FeedInt v)
+{
+	if (v == FEED_NULL_INT)
+		col_push(c, (Datum) 0, true);
+	else
+		col_push(c, Int32GetDatum((int32) v), false);
+}
+
+void
+col_int8(ColumnBuf *c, int64 v)
+{
+	col_push(c, Int64GetDatum(v), false);
+}
+
+void
+col_null(ColumnBuf *c)
+{
+	col_push(c, (Datum) 0, true);
+}
+
+void
+col_float(ColumnBuf *c, double v)
+{
+	if (isnan(v))
+		col_push(c, (Datum) 0, true);
+	else
+		col_push(c, Float8GetDatum(v), false);
+}
+
+TimestampTz
+feed_time_to_timestamptz(FeedTime t)
+{
+	return (TimestampTz) (t - UNIX_TO_PG_USECS);
+}
+
+void
+col_time(ColumnBuf *c, FeedTime t)
+{
+	if (t == FEED_NULL_TIME)
+		col_push(c, (Datum) 0, true);
+	else
+		col_push(c, TimestampTzGetDatum(feed_time_to_timestamptz(t)), false);
+}
+
+void
+col_bool(ColumnBuf *c, int v)
+{
+	if (v < 0)
+		col_push(c, (Datum) 0, true);
+	else
+		col_push(c, BoolGetDatum(v != 0), false);
+}
+
+/*
+ * A list of lines travels as the text of an array literal ({"a","b"}) and is
+ * cast back to text[] by the statement: arrays of arrays of different
+ * lengths cannot be unnested, and the literal round-trips exactly.
+ */
+void
+col_text_lines(ColumnBuf *c, const char **lines, int n)
+{
+	StringInfoData buf;
+	int			i;
+
+	if (n < 0)
+	{
+		col_push(c, (Datum) 0, true);
+		return;
+	}
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	for (i = 0; i < n; i++)
+	{
+		const char *p;
+
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		appendStringInfoChar(&buf, '"');
+		for (p = lines[i]; *p; p++)
+		{
+			if (*p == '"' || *p == '\\')
+				appendStringInfoChar(&buf, '\\');
+			appendStringInfoChar(&buf, *p);
+		}
+		appendStringInfoChar(&buf, '"');
+	}
+	appendStringInfoChar(&buf, '}');
+	col_text(c, buf.data);
+	pfree(buf.data);
+}
+
+void
+col_plan(ColumnBuf *cols, const FeedPlan *plan, bool has_plan)
+{
+	int			f;
+
+	for (f = 0; f < FP_NFIELDS; f++)
+		col_text(&cols[f], has_plan ? plan->field[f] : NULL);
+	col_int(&cols[FP_NFIELDS], has_plan ? plan->revision_id : FEED_NULL_INT);
+}
+
+typedef struct ColTypeInfo
+{
+	Oid			elem;
+	Oid			array;
+	int16		typlen;
+	bool		byval;
+	char		align;
+	const char *sql;
+} ColTypeInfo;
+
+static const ColTypeInfo col_types[] = {
+	[COL_TEXT] = {TEXTOID, TEXTARRAYOID, -1, false, TYPALIGN_INT, "pg_catalog.text[]"},
+	[COL_INT4] = {INT4OID, INT4ARRAYOID, 4, true, TYPALIGN_INT, "pg_catalog.int4[]"},
+	[COL_INT8] = {INT8OID, INT8ARRAYOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, "pg_catalog.int8[]"},
+	[COL_FLOAT8] = {FLOAT8OID, FLOAT8ARRAYOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, "pg_catalog.float8[]"},
+	[COL_TSTZ] = {TIMESTAMPTZOID, TIMESTAMPTZARRAYOID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, "pg_catalog.timestamptz[]"},
+	[COL_BOOL] = {BOOLOID, BOOLARRAYOID, 1, true, TYPALIGN_CHAR, "pg_catalog.bool[]"},
+};
+
+Datum
+col_array(const ColumnBuf *c)
+{
+	const ColTypeInfo *t = &col_types[c->type];
+	int			dims[1] = {c->n};
+	int			lbs[1] = {1};
+
+	if (c->n == 0)
+		return PointerGetDatum(construct_empty_array(t->elem));
+	return PointerGetDatum(construct_md_array(c->values, c->nulls, 1, dims, lbs,
+											  t->elem, t->typlen, t->byval,
+											  t->align));
+}
+
+Oid
+col_array_type(ColType type)
+{
+	return col_types[type].array;
+}
+
+const char *
+col_sql_type(ColType type)
+{
+	return col_types[type].sql;
+}
+
+SPIPlanPtr
+store_prepare(SPIPlanPtr *cache, const char *sql, int nargs,
+			  const Oid *argtypes)
+{
+	SPIPlanPtr	plan;
+
+	if (*cache != NULL)
+		return *cache;
+	plan = SPI_prepare(sql, nargs, (Oid *) argtypes);
+	if (plan == NULL)
+		elog(ERROR, "vatsim_ingest: could not prepare statement: %s",
+			 SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "vatsim_ingest: could not keep prepared statement");
+	*cache = plan;
+	return plan;
+}
+
+void
+store_execute(SPIPlanPtr plan, const Datum *values, int expected)
+{
+	int			rc = SPI_execute_plan(plan, (Datum *) values, NULL, false, 0);
+
+	if (rc != expected)
+		elog(ERROR, "vatsim_ingest: statement failed: %s",
+			 SPI_result_code_string(rc));
+}
+
+/*
+ * INSERT INTO t AS t (c...) SELECT u.c... FROM ROWS FROM (unnest($1::type[]), ...) u(c...)
+ * ON CONFLICT (key) DO UPDATE SET c = EXCLUDED.c ...
+ * WHERE (t.c...) IS DISTINCT FROM (EXCLUDED.c...)
+ */
+void
+table_upsert(TableSpec *spec, const ColumnBuf *cols)
+{
+	Datum	   *values;
+	int			i;
+
+	if (spec->upsert_plan == NULL)
+	{
+		StringInfoData sql;
+		Oid		   *argtypes = palloc(sizeof(Oid) * spec->ncolumns);
+		const TableColumn *col = spec->columns;
+		int			n = spec->ncolumns;
+
+		initStringInfo(&sql);
+		appendStringInfo(&sql, "INSERT INTO %s AS t (", spec->table);
+		for (i = 0; i < n; i++)
+			appendStringInfo(&sql, "%s%s", i ? ", " : "", col[i].name);
+		appendStringInfoString(&sql, ") SELECT ");
+		for (i = 0; i < n; i++)
+		{
+			appendStringInfo(&sql, "%su.%s", i ? ", " : "", col[i].name);
+			if (col[i].cast)
+				appendStringInfo(&sql, "::%s", col[i].cast);
+		}
+		appendStringInfoString(&sql, " FROM ROWS FROM (");
+		for (i = 0; i < n; i++)
+		{
+			appendStringInfo(&sql, "%spg_catalog.unnest($%d::%s)", i ? ", " : "",
+							 i + 1, col_sql_type(col[i].type));
+			argtypes[i] = col_array_type(col[i].type);
+		}
+		appendStringInfoString(&sql, ") AS u(");
+		for (i = 0; i < n; i++)
+			appendStringInfo(&sql, "%s%s", i ? ", " : "", col[i].name);
+		appendStringInfo(&sql, ") ON CONFLICT (%s) DO UPDATE SET ", col[0].name);
+		for (i = 1; i < n; i++)
+			appendStringInfo(&sql, "%s%s = EXCLUDED.%s", i > 1 ? ", " : "",
+							 col[i].name, col[i].name);
+		appendStringInfoString(&sql, " WHERE (");
+		for (i = 1; i < n; i++)
+			appendStringInfo(&sql, "%st.%s", i > 1 ? ", " : "", col[i].name);
+		appendStringInfoString(&sql, ") IS DISTINCT FROM (");
+		for (i = 1; i < n; i++)
+			appendStringInfo(&sql, "%sEXCLUDED.%s", i > 1 ? ", " : "", col[i].name);
+		appendStringInfoChar(&sql, ')');
+
+		store_prepare(&spec->upsert_plan, sql.data, n, argtypes);
+		pfree(sql.data);
+		pfree(argtypes);
+	}
+
+	values = palloc(sizeof(Datum) * spec->ncolumns);
+	for (i = 0; i < spec->ncolumns; i++)
+		values[i] = col_array(&cols[i]);
+	store_execute(spec->upsert_plan, values, SPI_OK_INSERT);
+	pfree(values);
+}
+
+void
+table_delete_absent(TableSpec *spec, const ColumnBuf *keys)
+{
+	Datum		values[1];
+
+	if (spec->delete_plan == NULL)
+	{
+		StringInfoData sql;
+		Oid			argtypes[1];
+		const TableColumn *key = &spec->columns[0];
+
+		initStringInfo(&sql);
+		appendStringInfo(&sql,
+						 "DELETE FROM %s AS t WHERE NOT EXISTS "
+						 "(SELECT 1 FROM pg_catalog.unnest($1::%s) AS k(key) "
+						 "WHERE k.key OPERATOR(pg_catalog.=) t.%s)",
+						 spec->table, col_sql_type(key->type), key->name);
+		argtypes[0] = col_array_type(key->type);
+		store_prepare(&spec->delete_plan, sql.data, 1, argtypes);
+		pfree(sql.data);
+	}
+	values[0] = col_array(keys);
+	store_execute(spec->delete_plan, values, SPI_OK_DELETE);
+}

@@ -1,0 +1,87 @@
+/*
+ * columns.h
+ *		Column buffers and generic current-state statements for the store
+ *		stage.
+ *
+ * Every table is written with one statement per snapshot: each column travels
+ * as one array parameter and the statement unnests them (never a statement
+ * per row).  A ColumnBuf collects one column's values; a TableSpec describes a
+ * current-state table so that its upsert and its "delete rows absent from the
+ * snapshot" statements can be composed once, prepared, and kept.
+ */
+#ifndef VATSIM_COLUMNS_H
+#define VATSIM_COLUMNS_H
+
+#include "postgres.h"
+
+#include "executor/spi.h"
+#include "utils/timestamp.h"
+
+#include "feed.h"
+
+typedef enum ColType
+{
+	COL_TEXT,
+	COL_INT4,
+	COL_INT8,
+	COL_FLOAT8,
+	COL_TSTZ,
+	COL_BOOL
+} ColType;
+
+typedef struct ColumnBuf
+{
+	ColType		type;
+	int			n;
+	int			cap;
+	Datum	   *values;
+	bool	   *nulls;
+} ColumnBuf;
+
+extern void col_init(ColumnBuf *c, ColType type, int cap);
+extern void col_text(ColumnBuf *c, const char *s);		/* NULL -> null */
+extern void col_int(ColumnBuf *c, FeedInt v);	/* FEED_NULL_INT -> null */
+extern void col_int8(ColumnBuf *c, int64 v);
+extern void col_null(ColumnBuf *c);
+extern void col_float(ColumnBuf *c, double v);	/* NaN -> null */
+extern void col_time(ColumnBuf *c, FeedTime t); /* FEED_NULL_TIME -> null */
+extern void col_bool(ColumnBuf *c, int v);	/* -1 -> null */
+extern void col_text_lines(ColumnBuf *c, const char **lines, int n); /* n<0 -> null */
+/* Push a plan's FP_NFIELDS strings and revision_id into cols[0..FP_NFIELDS]. */
+extern void col_plan(ColumnBuf *cols, const FeedPlan *plan, bool has_plan);
+extern Datum col_array(const ColumnBuf *c);
+extern Oid	col_array_type(ColType type);
+extern const char *col_sql_type(ColType type);
+
+extern TimestampTz feed_time_to_timestamptz(FeedTime t);
+
+/* One column of a current-state table. */
+typedef struct TableColumn
+{
+	const char *name;
+	ColType		type;
+	const char *cast;			/* NULL, or a type the value is cast to */
+} TableColumn;
+
+/* A current-state table: the first column is the key. */
+typedef struct TableSpec
+{
+	const char *table;			/* schema-qualified */
+	const TableColumn *columns;
+	int			ncolumns;
+	SPIPlanPtr	upsert_plan;
+	SPIPlanPtr	delete_plan;
+} TableSpec;
+
+/* Upsert the rows in cols[0..ncolumns-1]; changes only rows that differ. */
+extern void table_upsert(TableSpec *spec, const ColumnBuf *cols);
+/* Delete rows whose key is not in keys. */
+extern void table_delete_absent(TableSpec *spec, const ColumnBuf *keys);
+
+/* Prepare sql once per backend with the given argument types, and keep it. */
+extern SPIPlanPtr store_prepare(SPIPlanPtr *cache, const char *sql,
+								int nargs, const Oid *argtypes);
+/* Run a kept plan, expecting the given SPI result code. */
+extern void store_execute(SPIPlanPtr plan, const Datum *values, int expected);
+
+#endif							/* VATSIM_COLUMNS_H */

@@ -1,0 +1,339 @@
+/*
+ * ingest.c
+ *		vatsim.ingest(text) and vatsim.ingest_file(text): parse one document,
+ *		check it against what is stored, and store it in one transaction.
+ *
+ * The order of a snapshot: size check -> parse (pure C, feed_parse.c) ->
+ * lock and dedupe on update_timestamp -> store (store_*.c) -> snapshot row.
+ * Any ERROR on the way aborts the caller's transaction, so a document that
+ * fails changes no row.
+ */
+#include "postgres.h"
+
+#include <sys/stat.h>
+
+#include "catalog/pg_authid.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "portability/instr_time.h"
+#include "storage/fd.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "columns.h"
+#include "feed.h"
+#include "ingest.h"
+#include "store.h"
+#include "vatsim_ingest.h"
+
+PG_FUNCTION_INFO_V1(vatsim_ingest_text);
+PG_FUNCTION_INFO_V1(vatsim_ingest_file);
+
+static SPIPlanPtr newest_plan;
+static SPIPlanPtr snapshot_plan;
+
+static int
+feed_errcode(FeedErrorCode code)
+{
+	switch (code)
+	{
+		case FEED_ERR_TOO_LARGE:
+		case FEED_ERR_TOO_DEEP:
+			return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+		case FEED_ERR_ENCODING:
+			return ERRCODE_CHARACTER_NOT_IN_REPERTOIRE;
+		case FEED_ERR_EMPTY:
+		case FEED_ERR_SYNTAX:
+			return ERRCODE_INVALID_JSON_TEXT;
+		case FEED_ERR_NOT_OBJECT:
+			return ERRCODE_SQL_JSON_OBJECT_NOT_FOUND;
+		case FEED_ERR_MISSING:
+			return ERRCODE_SQL_JSON_MEMBER_NOT_FOUND;
+		case FEED_ERR_WRONG_TYPE:
+			return ERRCODE_INVALID_PARAMETER_VALUE;
+		case FEED_ERR_BAD_TIMESTAMP:
+			return ERRCODE_INVALID_DATETIME_FORMAT;
+		case FEED_ERR_NO_MEMORY:
+			return ERRCODE_OUT_OF_MEMORY;
+		case FEED_OK:
+			break;
+	}
+	return ERRCODE_INTERNAL_ERROR;
+}
+
+static void
+report_feed_error(const FeedError *err)
+{
+	ereport(ERROR,
+			errcode(feed_errcode(err->code)),
+			errmsg("invalid VATSIM feed document"),
+			err->path[0] != '\0' ?
+			errdetail("%s: %s.", err->path, err->message) :
+			errdetail("%s.", err->message),
+			err->code == FEED_ERR_TOO_LARGE ?
+			errhint("Raise vatsim_ingest.max_feed_bytes if documents this large are expected.") :
+			errhint("Nothing was stored; the previous snapshot stays current."));
+}
+
+static void
+report_too_large(size_t len)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			errmsg("invalid VATSIM feed document"),
+			errdetail("The document has %zu bytes, more than vatsim_ingest.max_feed_bytes (%d).",
+					  len, vi_max_feed_bytes),
+			errhint("Raise vatsim_ingest.max_feed_bytes if documents this large are expected."));
+}
+
+static void
+warn_rejects(const FeedRejects *rejects, TimestampTz ts)
+{
+	StringInfoData detail;
+	int			i;
+
+	if (rejects->count == 0)
+		return;
+	initStringInfo(&detail);
+	for (i = 0; i < rejects->n_reasons; i++)
+		appendStringInfo(&detail, "%s%s", i ? "\n" : "", rejects->reasons[i]);
+	if (rejects->count > rejects->n_reasons)
+		appendStringInfo(&detail, "\n... and %d more",
+						 rejects->count - rejects->n_reasons);
+	ereport(WARNING,
+			errcode(ERRCODE_DATA_EXCEPTION),
+			errmsg("%d record%s of VATSIM snapshot %s rejected",
+				   rejects->count, rejects->count == 1 ? "" : "s",
+				   timestamptz_to_str(ts)),
+			errdetail("%s", detail.data),
+			errhint("The rest of the snapshot was stored; rejected records are counted in vatsim.snapshots.rejected."));
+}
+
+/*
+ * Serialise ingests and place this snapshot in time: returns true when it
+ * is already stored; raises an ERROR when it is older than the newest.
+ */
+static bool
+check_snapshot_order(TimestampTz ts)
+{
+	static const Oid types[] = {TIMESTAMPTZOID};
+	Datum		values[1];
+	bool		isnull;
+	bool		exists;
+	Datum		newest;
+
+	if (SPI_execute("LOCK TABLE vatsim.snapshots IN SHARE ROW EXCLUSIVE MODE",
+					false, 0) != SPI_OK_UTILITY)
+		elog(ERROR, "vatsim_ingest: could not lock vatsim.snapshots");
+
+	store_prepare(&newest_plan,
+				  "SELECT EXISTS (SELECT 1 FROM vatsim.snapshots "
+				  "WHERE update_timestamp OPERATOR(pg_catalog.=) $1), "
+				  "(SELECT pg_catalog.max(update_timestamp) FROM vatsim.snapshots)",
+				  1, types);
+	values[0] = TimestampTzGetDatum(ts);
+	store_execute(newest_plan, values, SPI_OK_SELECT);
+	exists = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
+										SPI_tuptable->tupdesc, 1, &isnull));
+	newest = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
+						   &isnull);
+	if (exists)
+		return true;
+	if (!isnull && DatumGetTimestampTz(newest) > ts)
+		ereport(ERROR,
+				errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				errmsg("VATSIM snapshot %s is older than the newest stored snapshot",
+					   timestamptz_to_str(ts)),
+				errdetail("The newest stored snapshot is %s.",
+						  timestamptz_to_str(DatumGetTimestampTz(newest))),
+				errhint("History is built in time order: backfill archived snapshots oldest first, into an empty history."));
+	return false;
+}
+
+static void
+insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
+					double duration_ms)
+{
+	static const Oid types[] = {
+		TIMESTAMPTZOID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID,
+		INT4OID, INT4OID, INT4OID, INT8OID, FLOAT8OID
+	};
+	Datum		values[lengthof(types)];
+	char		nulls[lengthof(types)];
+	FeedInt		optional[3] = {doc->general.version,
+		doc->general.connected_clients, doc->general.unique_users};
+	int			slot[3] = {1, 7, 8};
+	int			i;
+	int			rc;
+
+	store_prepare(&snapshot_plan,
+				  "INSERT INTO vatsim.snapshots (update_timestamp, feed_version, "
+				  "pilots, controllers, atis, prefiles, servers, connected_clients, "
+				  "unique_users, rejected, bytes, duration_ms) "
+				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+				  lengthof(types), types);
+	memset(nulls, ' ', sizeof(nulls));
+	values[0] = TimestampTzGetDatum(ts);
+	values[2] = Int32GetDatum(doc->n_pilots);
+	values[3] = Int32GetDatum(doc->n_controllers);
+	values[4] = Int32GetDatum(doc->n_atis);
+	values[5] = Int32GetDatum(doc->n_prefiles);
+	values[6] = Int32GetDatum(doc->n_servers);
+	values[9] = Int32GetDatum(doc->rejects.count);
+	values[10] = Int64GetDatum((int64) len);
+	values[11] = Float8GetDatum(duration_ms);
+	for (i = 0; i < 3; i++)
+	{
+		values[slot[i]] = Int32GetDatum((int32) optional[i]);
+		if (optional[i] == FEED_NULL_INT)
+			nulls[slot[i]] = 'n';
+	}
+	rc = SPI_execute_plan(snapshot_plan, values, nulls, false, 0);
+	if (rc != SPI_OK_INSERT)
+		elog(ERROR, "vatsim_ingest: could not record snapshot: %s",
+			 SPI_result_code_string(rc));
+}
+
+void
+ingest_document(const char *data, size_t len, IngestResult *result)
+{
+	MemoryContext parse_cxt;
+	MemoryContext old_cxt;
+	FeedDocument doc;
+	FeedError	err;
+	TimestampTz ts;
+	instr_time	start;
+	instr_time	elapsed;
+	bool		ok;
+
+	INSTR_TIME_SET_CURRENT(start);
+	if (len > (size_t) vi_max_feed_bytes)
+		report_too_large(len);
+
+	/* cJSON allocates with palloc: the whole tree lives and dies here. */
+	parse_cxt = AllocSetContextCreate(CurrentMemoryContext,
+									  "vatsim_ingest parse",
+									  ALLOCSET_DEFAULT_SIZES);
+	old_cxt = MemoryContextSwitchTo(parse_cxt);
+	ok = feed_parse(data, len, (size_t) vi_max_feed_bytes, &doc, &err);
+	MemoryContextSwitchTo(old_cxt);
+	if (!ok)
+		report_feed_error(&err);
+
+	ts = feed_time_to_timestamptz(doc.general.update_timestamp);
+	memset(result, 0, sizeof(*result));
+	result->update_timestamp = ts;
+	result->pilots = doc.n_pilots;
+	result->controllers = doc.n_controllers;
+	result->atis = doc.n_atis;
+	result->prefiles = doc.n_prefiles;
+	result->rejected = doc.rejects.count;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "vatsim_ingest: SPI_connect failed");
+	result->duplicate = check_snapshot_order(ts);
+	if (!result->duplicate)
+	{
+		store_current_state(&doc, ts);
+		store_pilots(&doc, ts, vi_reconnect_grace);
+		INSTR_TIME_SET_CURRENT(elapsed);
+		INSTR_TIME_SUBTRACT(elapsed, start);
+		insert_snapshot_row(&doc, ts, len, INSTR_TIME_GET_MILLISEC(elapsed));
+	}
+	SPI_finish();
+
+	if (!result->duplicate)
+		warn_rejects(&doc.rejects, ts);
+	MemoryContextDelete(parse_cxt);
+
+	INSTR_TIME_SET_CURRENT(elapsed);
+	INSTR_TIME_SUBTRACT(elapsed, start);
+	result->duration_ms = INSTR_TIME_GET_MILLISEC(elapsed);
+}
+
+static Datum
+ingest_result_datum(FunctionCallInfo fcinfo, const IngestResult *r)
+{
+	TupleDesc	desc;
+	Datum		values[8];
+	bool		nulls[8] = {0};
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "vatsim_ingest: return type must be a row type");
+	desc = BlessTupleDesc(desc);
+	values[0] = TimestampTzGetDatum(r->update_timestamp);
+	values[1] = CStringGetTextDatum(r->duplicate ? "duplicate" : "ingested");
+	values[2] = Int32GetDatum(r->pilots);
+	values[3] = Int32GetDatum(r->controllers);
+	values[4] = Int32GetDatum(r->atis);
+	values[5] = Int32GetDatum(r->prefiles);
+	values[6] = Int32GetDatum(r->rejected);
+	values[7] = Float8GetDatum(r->duration_ms);
+	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+}
+
+Datum
+vatsim_ingest_text(PG_FUNCTION_ARGS)
+{
+	text	   *feed = PG_GETARG_TEXT_PP(0);
+	IngestResult result;
+
+	ingest_document(VARDATA_ANY(feed), VARSIZE_ANY_EXHDR(feed), &result);
+	PG_RETURN_DATUM(ingest_result_datum(fcinfo, &result));
+}
+
+/*
+ * Read a server-side file, refusing one larger than max_feed_bytes before
+ * reading it.  Same rights as COPY FROM a file: superuser or
+ * pg_read_server_files.
+ */
+Datum
+vatsim_ingest_file(PG_FUNCTION_ARGS)
+{
+	char	   *path = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	IngestResult result;
+	struct stat st;
+	FILE	   *file;
+	char	   *buf;
+	size_t		nread;
+
+	if (!has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
+		ereport(ERROR,
+				errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				errmsg("permission denied to read feed file \"%s\"", path),
+				errhint("Only superusers and members of pg_read_server_files may call vatsim.ingest_file; others can pass the document to vatsim.ingest."));
+
+	file = AllocateFile(path, PG_BINARY_R);
+	if (file == NULL)
+		ereport(ERROR,
+				errcode_for_file_access(),
+				errmsg("could not open feed file \"%s\" for reading: %m", path));
+	if (fstat(fileno(file), &st) < 0)
+		ereport(ERROR,
+				errcode_for_file_access(),
+				errmsg("could not stat feed file \"%s\": %m", path));
+	if (!S_ISREG(st.st_mode))
+		ereport(ERROR,
+				errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				errmsg("feed file \"%s\" is not a regular file", path));
+	if ((uint64) st.st_size > (uint64) vi_max_feed_bytes)
+		report_too_large((size_t) st.st_size);
+
+	buf = palloc((size_t) st.st_size + 1);
+	nread = fread(buf, 1, (size_t) st.st_size, file);
+	if (ferror(file))
+		ereport(ERROR,
+				errcode_for_file_access(),
+				errmsg("could not read feed file \"%s\": %m", path));
+	FreeFile(file);
+
+	ingest_document(buf, nread, &result);
+	pfree(buf);
+	PG_RETURN_DATUM(ingest_result_datum(fcinfo, &result));
+}

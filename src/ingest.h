@@ -1,0 +1,31 @@
+/*
+ * ingest.h
+ *		One feed document in, one stored snapshot out: the path shared by the
+ *		SQL functions vatsim.ingest/ingest_file and (later) the worker.
+ */
+#ifndef VATSIM_INGEST_PATH_H
+#define VATSIM_INGEST_PATH_H
+
+#include "postgres.h"
+
+#include "utils/timestamp.h"
+
+typedef struct IngestResult
+{
+	TimestampTz update_timestamp;
+	bool		duplicate;		/* already stored: nothing written */
+	int			pilots;
+	int			controllers;
+	int			atis;
+	int			prefiles;
+	int			rejected;
+	double		duration_ms;
+} IngestResult;
+
+/*
+ * Parse and store one document inside the caller's transaction.  Raises an
+ * ERROR (and so writes nothing) for a document that cannot be used.
+ */
+extern void ingest_document(const char *data, size_t len, IngestResult *result);
+
+#endif							/* VATSIM_INGEST_PATH_H */

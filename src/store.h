@@ -1,0 +1,45 @@
+/*
+ * store.h
+ *		Stage 4 of the pipeline (fetch -> parse -> filter -> STORE -> sectors
+ *		-> summaries): write one parsed snapshot through SPI.
+ *
+ * The caller has connected SPI, taken the snapshot lock and checked that the
+ * snapshot is newer than every stored one.  Each function issues a fixed
+ * number of statements, independent of the number of records.
+ */
+#ifndef VATSIM_STORE_H
+#define VATSIM_STORE_H
+
+#include "postgres.h"
+
+#include "utils/timestamp.h"
+
+#include "feed.h"
+
+/* Flight-plan columns, in FeedPlanField order, as pilots and prefiles name them. */
+#define PLAN_TABLE_COLUMNS \
+	{"plan_flight_rules", COL_TEXT}, \
+	{"plan_aircraft", COL_TEXT}, \
+	{"plan_aircraft_faa", COL_TEXT}, \
+	{"plan_aircraft_short", COL_TEXT}, \
+	{"plan_departure", COL_TEXT}, \
+	{"plan_arrival", COL_TEXT}, \
+	{"plan_alternate", COL_TEXT}, \
+	{"plan_cruise_tas", COL_TEXT}, \
+	{"plan_altitude", COL_TEXT}, \
+	{"plan_deptime", COL_TEXT}, \
+	{"plan_enroute_time", COL_TEXT}, \
+	{"plan_fuel_time", COL_TEXT}, \
+	{"plan_remarks", COL_TEXT}, \
+	{"plan_route", COL_TEXT}, \
+	{"plan_assigned_transponder", COL_TEXT}, \
+	{"plan_revision_id", COL_INT4}
+
+/* Reference tables, servers, controllers and their sessions, ATIS, prefiles. */
+extern void store_current_state(const FeedDocument *doc, TimestampTz ts);
+
+/* Flights (identity across reconnects), pilots, positions, plan versions. */
+extern void store_pilots(const FeedDocument *doc, TimestampTz ts,
+						 int reconnect_grace_s);
+
+#endif							/* VATSIM_STORE_H */

@@ -1,0 +1,257 @@
+/*
+ * store_current.c
+ *		Current-state tables of a snapshot: reference tables, servers,
+ *		controllers (and their sessions), ATIS and prefiles.
+ *
+ * Each table gets one upsert that touches only rows whose values changed,
+ * and, for tables that mirror the newest snapshot, one delete of the rows it
+ * no longer carries.  Reference tables are only upserted: a code the feed
+ * stops listing still explains old rows.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+
+#include "columns.h"
+#include "store.h"
+
+static const TableColumn ref_short_long[] = {
+	{"id", COL_INT4}, {"short", COL_TEXT}, {"long", COL_TEXT}
+};
+static const TableColumn ref_short_name[] = {
+	{"id", COL_INT4}, {"short_name", COL_TEXT}, {"long_name", COL_TEXT}
+};
+
+static TableSpec facilities_spec = {"vatsim.facilities", ref_short_long, 3};
+static TableSpec ratings_spec = {"vatsim.ratings", ref_short_long, 3};
+static TableSpec pilot_ratings_spec = {"vatsim.pilot_ratings", ref_short_name, 3};
+static TableSpec military_ratings_spec = {"vatsim.military_ratings", ref_short_name, 3};
+
+static const TableColumn server_columns[] = {
+	{"ident", COL_TEXT},
+	{"hostname_or_ip", COL_TEXT},
+	{"location", COL_TEXT},
+	{"name", COL_TEXT},
+	{"clients_connection_allowed", COL_INT4},
+	{"client_connections_allowed", COL_BOOL},
+	{"is_sweatbox", COL_BOOL},
+};
+static TableSpec servers_spec = {"vatsim.servers", server_columns,
+lengthof(server_columns)};
+
+/* Controllers and ATIS share these; ATIS adds atis_code (last). */
+enum
+{
+	CC_CALLSIGN, CC_CID, CC_NAME, CC_FREQUENCY, CC_FACILITY, CC_RATING,
+	CC_SERVER, CC_VISUAL_RANGE, CC_TEXT_ATIS, CC_LOGON_TIME, CC_LAST_UPDATED,
+	CC_ATIS_CODE, CC_NCOLUMNS
+};
+static const TableColumn controller_columns[CC_NCOLUMNS] = {
+	{"callsign", COL_TEXT},
+	{"cid", COL_INT4},
+	{"name", COL_TEXT},
+	{"frequency", COL_TEXT},
+	{"facility", COL_INT4},
+	{"rating", COL_INT4},
+	{"server", COL_TEXT},
+	{"visual_range", COL_INT4},
+	{"text_atis", COL_TEXT, "pg_catalog.text[]"},
+	{"logon_time", COL_TSTZ},
+	{"last_updated", COL_TSTZ},
+	{"atis_code", COL_TEXT},
+};
+static TableSpec controllers_spec = {"vatsim.controllers", controller_columns,
+CC_NCOLUMNS - 1};
+static TableSpec atis_spec = {"vatsim.atis", controller_columns, CC_NCOLUMNS};
+
+enum
+{
+	PF_CALLSIGN, PF_CID, PF_NAME, PF_HAS_PLAN, PF_PLAN, PF_LAST_UPDATED =
+	PF_PLAN + FP_NFIELDS + 1, PF_NCOLUMNS
+};
+static const TableColumn prefile_columns[PF_NCOLUMNS] = {
+	{"callsign", COL_TEXT},
+	{"cid", COL_INT4},
+	{"name", COL_TEXT},
+	{"has_flight_plan", COL_BOOL},
+	PLAN_TABLE_COLUMNS,
+	{"last_updated", COL_TSTZ},
+};
+static TableSpec prefiles_spec = {"vatsim.prefiles", prefile_columns,
+PF_NCOLUMNS};
+
+static SPIPlanPtr session_upsert_plan;
+static SPIPlanPtr session_close_plan;
+
+static void
+init_columns(ColumnBuf *cols, const TableSpec *spec, int nrows)
+{
+	int			i;
+
+	for (i = 0; i < spec->ncolumns; i++)
+		col_init(&cols[i], spec->columns[i].type, nrows);
+}
+
+static void
+store_refs(TableSpec *spec, const FeedRef *refs, int n, bool present)
+{
+	ColumnBuf	cols[3];
+	int			i;
+
+	if (!present || n == 0)
+		return;
+	init_columns(cols, spec, n);
+	for (i = 0; i < n; i++)
+	{
+		col_int(&cols[0], refs[i].id);
+		col_text(&cols[1], refs[i].short_name);
+		col_text(&cols[2], refs[i].long_name);
+	}
+	table_upsert(spec, cols);
+}
+
+static void
+store_servers(const FeedDocument *doc)
+{
+	ColumnBuf	cols[lengthof(server_columns)];
+	int			i;
+
+	init_columns(cols, &servers_spec, doc->n_servers);
+	for (i = 0; i < doc->n_servers; i++)
+	{
+		const FeedServer *s = &doc->servers[i];
+
+		col_text(&cols[0], s->ident);
+		col_text(&cols[1], s->hostname_or_ip);
+		col_text(&cols[2], s->location);
+		col_text(&cols[3], s->name);
+		col_int(&cols[4], s->clients_connection_allowed);
+		col_bool(&cols[5], s->client_connections_allowed);
+		col_bool(&cols[6], s->is_sweatbox);
+	}
+	table_upsert(&servers_spec, cols);
+	table_delete_absent(&servers_spec, &cols[0]);
+}
+
+/* Fill the column buffers of controllers or ATIS; returns nothing stored yet. */
+static void
+fill_controllers(ColumnBuf *cols, const TableSpec *spec,
+				 const FeedController *recs, int n)
+{
+	int			i;
+
+	init_columns(cols, spec, n);
+	for (i = 0; i < n; i++)
+	{
+		const FeedController *c = &recs[i];
+
+		col_text(&cols[CC_CALLSIGN], c->callsign);
+		col_int(&cols[CC_CID], c->cid);
+		col_text(&cols[CC_NAME], c->name);
+		col_text(&cols[CC_FREQUENCY], c->frequency);
+		col_int(&cols[CC_FACILITY], c->facility);
+		col_int(&cols[CC_RATING], c->rating);
+		col_text(&cols[CC_SERVER], c->server);
+		col_int(&cols[CC_VISUAL_RANGE], c->visual_range);
+		col_text_lines(&cols[CC_TEXT_ATIS], c->text_atis, c->n_text_atis);
+		col_time(&cols[CC_LOGON_TIME], c->logon_time);
+		col_time(&cols[CC_LAST_UPDATED], c->last_updated);
+		if (spec->ncolumns > CC_ATIS_CODE)
+			col_text(&cols[CC_ATIS_CODE], c->atis_code);
+	}
+}
+
+/*
+ * A controller session is one connection: (cid, callsign, logon_time).  It
+ * is refreshed while the snapshot carries it and closed at the first
+ * snapshot that does not.
+ */
+static void
+store_sessions(const ColumnBuf *cols, TimestampTz ts)
+{
+	static const Oid upsert_types[] = {
+		INT4ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID,
+		INT4ARRAYOID, INT4ARRAYOID, TIMESTAMPTZOID
+	};
+	static const Oid close_types[] = {TIMESTAMPTZOID};
+	Datum		values[7];
+
+	store_prepare(&session_upsert_plan,
+				  "INSERT INTO vatsim.controller_sessions AS s "
+				  "(cid, callsign, logon_time, first_seen, last_seen, frequency, facility, rating) "
+				  "SELECT u.cid, u.callsign, u.logon_time, $7, $7, u.frequency, u.facility, u.rating "
+				  "FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), "
+				  "pg_catalog.unnest($2::pg_catalog.text[]), "
+				  "pg_catalog.unnest($3::pg_catalog.timestamptz[]), "
+				  "pg_catalog.unnest($4::pg_catalog.text[]), "
+				  "pg_catalog.unnest($5::pg_catalog.int4[]), "
+				  "pg_catalog.unnest($6::pg_catalog.int4[])) "
+				  "AS u(cid, callsign, logon_time, frequency, facility, rating) "
+				  "ON CONFLICT (cid, callsign, logon_time) DO UPDATE SET "
+				  "last_seen = EXCLUDED.last_seen, frequency = EXCLUDED.frequency, "
+				  "facility = EXCLUDED.facility, rating = EXCLUDED.rating, ended_at = NULL",
+				  lengthof(upsert_types), upsert_types);
+	values[0] = col_array(&cols[CC_CID]);
+	values[1] = col_array(&cols[CC_CALLSIGN]);
+	values[2] = col_array(&cols[CC_LOGON_TIME]);
+	values[3] = col_array(&cols[CC_FREQUENCY]);
+	values[4] = col_array(&cols[CC_FACILITY]);
+	values[5] = col_array(&cols[CC_RATING]);
+	values[6] = TimestampTzGetDatum(ts);
+	store_execute(session_upsert_plan, values, SPI_OK_INSERT);
+
+	store_prepare(&session_close_plan,
+				  "UPDATE vatsim.controller_sessions SET ended_at = $1 "
+				  "WHERE ended_at IS NULL AND last_seen OPERATOR(pg_catalog.<) $1",
+				  lengthof(close_types), close_types);
+	values[0] = TimestampTzGetDatum(ts);
+	store_execute(session_close_plan, values, SPI_OK_UPDATE);
+}
+
+static void
+store_prefiles(const FeedDocument *doc)
+{
+	ColumnBuf	cols[PF_NCOLUMNS];
+	int			i;
+
+	init_columns(cols, &prefiles_spec, doc->n_prefiles);
+	for (i = 0; i < doc->n_prefiles; i++)
+	{
+		const FeedPrefile *p = &doc->prefiles[i];
+
+		col_text(&cols[PF_CALLSIGN], p->callsign);
+		col_int(&cols[PF_CID], p->cid);
+		col_text(&cols[PF_NAME], p->name);
+		col_bool(&cols[PF_HAS_PLAN], p->has_plan);
+		col_plan(&cols[PF_PLAN], &p->plan, p->has_plan);
+		col_time(&cols[PF_LAST_UPDATED], p->last_updated);
+	}
+	table_upsert(&prefiles_spec, cols);
+	table_delete_absent(&prefiles_spec, &cols[PF_CALLSIGN]);
+}
+
+void
+store_current_state(const FeedDocument *doc, TimestampTz ts)
+{
+	ColumnBuf	cols[CC_NCOLUMNS];
+
+	store_refs(&facilities_spec, doc->facilities, doc->n_facilities,
+			   doc->has_facilities);
+	store_refs(&ratings_spec, doc->ratings, doc->n_ratings, doc->has_ratings);
+	store_refs(&pilot_ratings_spec, doc->pilot_ratings, doc->n_pilot_ratings,
+			   doc->has_pilot_ratings);
+	store_refs(&military_ratings_spec, doc->military_ratings,
+			   doc->n_military_ratings, doc->has_military_ratings);
+	store_servers(doc);
+
+	fill_controllers(cols, &controllers_spec, doc->controllers, doc->n_controllers);
+	table_upsert(&controllers_spec, cols);
+	table_delete_absent(&controllers_spec, &cols[CC_CALLSIGN]);
+	store_sessions(cols, ts);
+
+	fill_controllers(cols, &atis_spec, doc->atis, doc->n_atis);
+	table_upsert(&atis_spec, cols);
+	table_delete_absent(&atis_spec, &cols[CC_CALLSIGN]);
+
+	store_prefiles(doc);
+}

@@ -1,0 +1,353 @@
+/*
+ * store_flights.c
+ *		Pilots of a snapshot: flight identity across reconnects, the current
+ *		pilots table, position history and flight-plan versions.
+ *
+ * Four statements per snapshot whatever the number of pilots:
+ *	1. stitch: find or start each pilot's flight (returns flight ids);
+ *	2. positions: one row per flight at the snapshot time;
+ *	3. pilots: upsert current state, delete pilots that left;
+ *	4. plans: a version row for each flight whose plan digest changed
+ *	   (usually a handful), plus marking vanished flights offline.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+
+#include "columns.h"
+#include "store.h"
+
+enum
+{
+	PC_CALLSIGN, PC_CID, PC_NAME, PC_SERVER, PC_PILOT_RATING,
+	PC_MILITARY_RATING, PC_LATITUDE, PC_LONGITUDE, PC_ALTITUDE,
+	PC_GROUNDSPEED, PC_TRANSPONDER, PC_HEADING, PC_QNH_I_HG, PC_QNH_MB,
+	PC_HAS_PLAN, PC_PLAN, PC_LOGON_TIME = PC_PLAN + FP_NFIELDS + 1,
+	PC_LAST_UPDATED, PC_FLIGHT_ID, PC_NCOLUMNS
+};
+
+static const TableColumn pilot_columns[PC_NCOLUMNS] = {
+	{"callsign", COL_TEXT},
+	{"cid", COL_INT4},
+	{"name", COL_TEXT},
+	{"server", COL_TEXT},
+	{"pilot_rating", COL_INT4},
+	{"military_rating", COL_INT4},
+	{"latitude", COL_FLOAT8},
+	{"longitude", COL_FLOAT8},
+	{"altitude", COL_INT4},
+	{"groundspeed", COL_INT4},
+	{"transponder", COL_TEXT},
+	{"heading", COL_INT4},
+	{"qnh_i_hg", COL_FLOAT8},
+	{"qnh_mb", COL_INT4},
+	{"has_flight_plan", COL_BOOL},
+	PLAN_TABLE_COLUMNS,
+	{"logon_time", COL_TSTZ},
+	{"last_updated", COL_TSTZ},
+	{"flight_id", COL_INT8},
+};
+static TableSpec pilots_spec = {"vatsim.pilots", pilot_columns, PC_NCOLUMNS};
+
+static SPIPlanPtr stitch_plan;
+static SPIPlanPtr positions_plan;
+static SPIPlanPtr plans_plan;
+static SPIPlanPtr offline_plan;
+
+/*
+ * Statement 1.  For each pilot, the newest flight of the same (cid,
+ * callsign) continues when it is the same connection (same logon_time), or
+ * when departure and arrival are unchanged and it was seen after the
+ * grace cutoff ($9, strictly after); otherwise a new flight starts.  Only the newest flight
+ * is a candidate: an older one never revives.  Returns, per input
+ * position (1-based), the flight id and whether the plan digest changed.
+ */
+static const char stitch_sql[] =
+"WITH inc AS ("
+"  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
+"    pg_catalog.unnest($2::pg_catalog.int4[]), pg_catalog.unnest($3::pg_catalog.timestamptz[]),"
+"    pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.text[]),"
+"    pg_catalog.unnest($6::pg_catalog.text[]), pg_catalog.unnest($7::pg_catalog.int8[]))"
+"  WITH ORDINALITY AS i(callsign, cid, logon_time, departure, arrival, aircraft, plan_hash, idx)"
+"), prev AS ("
+"  SELECT i.idx, f.flight_id, f.plan_hash AS old_hash, f.logon_time AS old_logon,"
+"    (f.logon_time OPERATOR(pg_catalog.=) i.logon_time"
+"     OR (f.departure IS NOT DISTINCT FROM i.departure"
+"         AND f.arrival IS NOT DISTINCT FROM i.arrival"
+"         AND f.last_seen OPERATOR(pg_catalog.>) $9)) AS continues"
+"  FROM inc i CROSS JOIN LATERAL ("
+"    SELECT f.flight_id, f.plan_hash, f.logon_time, f.departure, f.arrival, f.last_seen"
+"    FROM vatsim.flights f"
+"    WHERE f.cid OPERATOR(pg_catalog.=) i.cid AND f.callsign OPERATOR(pg_catalog.=) i.callsign"
+"    ORDER BY f.last_seen DESC LIMIT 1) f"
+"), upd AS ("
+"  UPDATE vatsim.flights f SET last_seen = $8, logon_time = i.logon_time,"
+"    departure = i.departure, arrival = i.arrival,"
+"    aircraft = COALESCE(i.aircraft, f.aircraft),"
+"    plan_hash = COALESCE(i.plan_hash, f.plan_hash), status = 'online',"
+"    connections = f.connections OPERATOR(pg_catalog.+)"
+"      CASE WHEN p.old_logon OPERATOR(pg_catalog.=) i.logon_time THEN 0 ELSE 1 END"
+"  FROM inc i JOIN prev p ON p.idx OPERATOR(pg_catalog.=) i.idx"
+"  WHERE p.continues AND f.flight_id OPERATOR(pg_catalog.=) p.flight_id"
+"  RETURNING i.idx, f.flight_id,"
+"    (i.plan_hash IS NOT NULL AND i.plan_hash IS DISTINCT FROM p.old_hash) AS plan_changed"
+"), ins AS ("
+"  INSERT INTO vatsim.flights (cid, callsign, logon_time, first_seen, last_seen,"
+"    departure, arrival, aircraft, plan_hash)"
+"  SELECT i.cid, i.callsign, i.logon_time, $8, $8, i.departure, i.arrival, i.aircraft, i.plan_hash"
+"  FROM inc i WHERE NOT EXISTS (SELECT 1 FROM prev p"
+"    WHERE p.idx OPERATOR(pg_catalog.=) i.idx AND p.continues)"
+"  RETURNING callsign, flight_id, plan_hash"
+") "
+"SELECT idx, flight_id, plan_changed FROM upd "
+"UNION ALL "
+"SELECT i.idx, ins.flight_id, ins.plan_hash IS NOT NULL FROM ins "
+"JOIN inc i ON i.callsign OPERATOR(pg_catalog.=) ins.callsign";
+
+static const char positions_sql[] =
+"INSERT INTO vatsim.positions (flight_id, ts, latitude, longitude, altitude,"
+"  groundspeed, heading, transponder, qnh_i_hg, qnh_mb) "
+"SELECT u.flight_id, $1, u.latitude, u.longitude, u.altitude, u.groundspeed,"
+"  u.heading, u.transponder, u.qnh_i_hg, u.qnh_mb "
+"FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]),"
+"  pg_catalog.unnest($3::pg_catalog.float8[]), pg_catalog.unnest($4::pg_catalog.float8[]),"
+"  pg_catalog.unnest($5::pg_catalog.int4[]), pg_catalog.unnest($6::pg_catalog.int4[]),"
+"  pg_catalog.unnest($7::pg_catalog.int4[]), pg_catalog.unnest($8::pg_catalog.text[]),"
+"  pg_catalog.unnest($9::pg_catalog.float8[]), pg_catalog.unnest($10::pg_catalog.int4[]))"
+"  AS u(flight_id, latitude, longitude, altitude,"
+"  groundspeed, heading, transponder, qnh_i_hg, qnh_mb) "
+"ON CONFLICT (flight_id, ts) DO NOTHING";
+
+/* The flight's aircraft type: the ICAO designator, else the full string. */
+static const char *
+plan_aircraft(const FeedPilot *p)
+{
+	const char *s;
+
+	if (!p->has_plan)
+		return NULL;
+	s = p->plan.field[FP_AIRCRAFT_SHORT];
+	if (s != NULL && *s != '\0')
+		return s;
+	s = p->plan.field[FP_AIRCRAFT];
+	return (s != NULL && *s != '\0') ? s : NULL;
+}
+
+/* Statement 1: returns flight ids and plan-changed flags in pilot order. */
+static void
+stitch_flights(const FeedDocument *doc, const ColumnBuf *cols, TimestampTz ts,
+			   int grace_s, int64 *flight_ids, bool *plan_changed)
+{
+	static const Oid types[] = {
+		TEXTARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID,
+		TEXTARRAYOID, TEXTARRAYOID, INT8ARRAYOID, TIMESTAMPTZOID, TIMESTAMPTZOID
+	};
+	int			n = doc->n_pilots;
+	ColumnBuf	aircraft;
+	ColumnBuf	hash;
+	Datum		values[9];
+	uint64		row;
+	int			i;
+
+	col_init(&aircraft, COL_TEXT, n);
+	col_init(&hash, COL_INT8, n);
+	for (i = 0; i < n; i++)
+	{
+		const FeedPilot *p = &doc->pilots[i];
+
+		col_text(&aircraft, plan_aircraft(p));
+		if (p->has_plan)
+			col_int8(&hash, (int64) feed_plan_hash(&p->plan));
+		else
+			col_null(&hash);
+	}
+
+	store_prepare(&stitch_plan, stitch_sql, lengthof(types), types);
+	values[0] = col_array(&cols[PC_CALLSIGN]);
+	values[1] = col_array(&cols[PC_CID]);
+	values[2] = col_array(&cols[PC_LOGON_TIME]);
+	values[3] = col_array(&cols[PC_PLAN + FP_DEPARTURE]);
+	values[4] = col_array(&cols[PC_PLAN + FP_ARRIVAL]);
+	values[5] = col_array(&aircraft);
+	values[6] = col_array(&hash);
+	values[7] = TimestampTzGetDatum(ts);
+	values[8] = TimestampTzGetDatum(ts - (int64) grace_s * USECS_PER_SEC);
+	store_execute(stitch_plan, values, SPI_OK_SELECT);
+
+	if (SPI_processed != (uint64) n)
+		elog(ERROR, "vatsim_ingest: flight stitching returned " UINT64_FORMAT
+			 " rows for %d pilots", SPI_processed, n);
+	for (i = 0; i < n; i++)
+		flight_ids[i] = -1;
+	for (row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[row];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		int64		idx = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+
+		if (idx < 1 || idx > n)
+			elog(ERROR, "vatsim_ingest: flight stitching returned index " INT64_FORMAT, idx);
+		flight_ids[idx - 1] = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
+		plan_changed[idx - 1] = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
+	}
+	SPI_freetuptable(SPI_tuptable);
+	for (i = 0; i < n; i++)
+		if (flight_ids[i] < 0)
+			elog(ERROR, "vatsim_ingest: no flight for pilot %d", i);
+}
+
+static void
+store_positions(const ColumnBuf *cols, TimestampTz ts)
+{
+	static const Oid types[] = {
+		TIMESTAMPTZOID, INT8ARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID,
+		INT4ARRAYOID, INT4ARRAYOID, INT4ARRAYOID, TEXTARRAYOID,
+		FLOAT8ARRAYOID, INT4ARRAYOID
+	};
+	Datum		values[10];
+
+	store_prepare(&positions_plan, positions_sql, lengthof(types), types);
+	values[0] = TimestampTzGetDatum(ts);
+	values[1] = col_array(&cols[PC_FLIGHT_ID]);
+	values[2] = col_array(&cols[PC_LATITUDE]);
+	values[3] = col_array(&cols[PC_LONGITUDE]);
+	values[4] = col_array(&cols[PC_ALTITUDE]);
+	values[5] = col_array(&cols[PC_GROUNDSPEED]);
+	values[6] = col_array(&cols[PC_HEADING]);
+	values[7] = col_array(&cols[PC_TRANSPONDER]);
+	values[8] = col_array(&cols[PC_QNH_I_HG]);
+	values[9] = col_array(&cols[PC_QNH_MB]);
+	store_execute(positions_plan, values, SPI_OK_INSERT);
+}
+
+/* Statement 4: plan versions for the flights whose digest changed. */
+static void
+store_plan_versions(const FeedDocument *doc, const int64 *flight_ids,
+					const bool *plan_changed, TimestampTz ts)
+{
+	ColumnBuf	ids;
+	ColumnBuf	plan[FP_NFIELDS + 1];
+	ColumnBuf	hash;
+	Datum		values[FP_NFIELDS + 4];
+	int			i;
+
+	col_init(&ids, COL_INT8, 16);
+	col_init(&hash, COL_INT8, 16);
+	for (i = 0; i <= FP_NFIELDS; i++)
+		col_init(&plan[i], i < FP_NFIELDS ? COL_TEXT : COL_INT4, 16);
+	for (i = 0; i < doc->n_pilots; i++)
+	{
+		const FeedPilot *p = &doc->pilots[i];
+
+		if (!plan_changed[i] || !p->has_plan)
+			continue;
+		col_int8(&ids, flight_ids[i]);
+		col_plan(plan, &p->plan, true);
+		col_int8(&hash, (int64) feed_plan_hash(&p->plan));
+	}
+	if (ids.n == 0)
+		return;
+
+	if (plans_plan == NULL)
+	{
+		StringInfoData sql;
+		Oid			types[FP_NFIELDS + 4];
+
+		initStringInfo(&sql);
+		appendStringInfoString(&sql, "INSERT INTO vatsim.flight_plans (flight_id, seen_at");
+		for (i = 0; i < FP_NFIELDS; i++)
+			appendStringInfo(&sql, ", %s", feed_plan_keys[i]);
+		appendStringInfoString(&sql, ", revision_id, plan_hash) SELECT u.flight_id, $1");
+		for (i = 0; i < FP_NFIELDS; i++)
+			appendStringInfo(&sql, ", u.%s", feed_plan_keys[i]);
+		appendStringInfoString(&sql, ", u.revision_id, u.plan_hash FROM ROWS FROM "
+							   "(pg_catalog.unnest($2::pg_catalog.int8[])");
+		for (i = 0; i < FP_NFIELDS; i++)
+			appendStringInfo(&sql, ", pg_catalog.unnest($%d::pg_catalog.text[])", i + 3);
+		appendStringInfo(&sql, ", pg_catalog.unnest($%d::pg_catalog.int4[]), "
+						 "pg_catalog.unnest($%d::pg_catalog.int8[])) AS u(flight_id",
+						 FP_NFIELDS + 3, FP_NFIELDS + 4);
+		for (i = 0; i < FP_NFIELDS; i++)
+			appendStringInfo(&sql, ", %s", feed_plan_keys[i]);
+		appendStringInfoString(&sql, ", revision_id, plan_hash) ON CONFLICT (flight_id, seen_at) DO NOTHING");
+
+		types[0] = TIMESTAMPTZOID;
+		types[1] = INT8ARRAYOID;
+		for (i = 0; i < FP_NFIELDS; i++)
+			types[i + 2] = TEXTARRAYOID;
+		types[FP_NFIELDS + 2] = INT4ARRAYOID;
+		types[FP_NFIELDS + 3] = INT8ARRAYOID;
+		store_prepare(&plans_plan, sql.data, FP_NFIELDS + 4, types);
+		pfree(sql.data);
+	}
+	values[0] = TimestampTzGetDatum(ts);
+	values[1] = col_array(&ids);
+	for (i = 0; i <= FP_NFIELDS; i++)
+		values[i + 2] = col_array(&plan[i]);
+	values[FP_NFIELDS + 3] = col_array(&hash);
+	store_execute(plans_plan, values, SPI_OK_INSERT);
+}
+
+static void
+mark_offline(TimestampTz ts)
+{
+	static const Oid types[] = {TIMESTAMPTZOID};
+	Datum		values[1];
+
+	store_prepare(&offline_plan,
+				  "UPDATE vatsim.flights SET status = 'offline' "
+				  "WHERE status OPERATOR(pg_catalog.=) 'online' "
+				  "AND last_seen OPERATOR(pg_catalog.<) $1",
+				  1, types);
+	values[0] = TimestampTzGetDatum(ts);
+	store_execute(offline_plan, values, SPI_OK_UPDATE);
+}
+
+void
+store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s)
+{
+	int			n = doc->n_pilots;
+	ColumnBuf	cols[PC_NCOLUMNS];
+	int64	   *flight_ids = palloc(sizeof(int64) * Max(n, 1));
+	bool	   *plan_changed = palloc(sizeof(bool) * Max(n, 1));
+	int			i;
+
+	for (i = 0; i < PC_NCOLUMNS; i++)
+		col_init(&cols[i], pilot_columns[i].type, n);
+	for (i = 0; i < n; i++)
+	{
+		const FeedPilot *p = &doc->pilots[i];
+
+		col_text(&cols[PC_CALLSIGN], p->callsign);
+		col_int(&cols[PC_CID], p->cid);
+		col_text(&cols[PC_NAME], p->name);
+		col_text(&cols[PC_SERVER], p->server);
+		col_int(&cols[PC_PILOT_RATING], p->pilot_rating);
+		col_int(&cols[PC_MILITARY_RATING], p->military_rating);
+		col_float(&cols[PC_LATITUDE], p->latitude);
+		col_float(&cols[PC_LONGITUDE], p->longitude);
+		col_int(&cols[PC_ALTITUDE], p->altitude);
+		col_int(&cols[PC_GROUNDSPEED], p->groundspeed);
+		col_text(&cols[PC_TRANSPONDER], p->transponder);
+		col_int(&cols[PC_HEADING], p->heading);
+		col_float(&cols[PC_QNH_I_HG], p->qnh_i_hg);
+		col_int(&cols[PC_QNH_MB], p->qnh_mb);
+		col_bool(&cols[PC_HAS_PLAN], p->has_plan);
+		col_plan(&cols[PC_PLAN], &p->plan, p->has_plan);
+		col_time(&cols[PC_LOGON_TIME], p->logon_time);
+		col_time(&cols[PC_LAST_UPDATED], p->last_updated);
+	}
+
+	if (n > 0)
+		stitch_flights(doc, cols, ts, reconnect_grace_s, flight_ids, plan_changed);
+	for (i = 0; i < n; i++)
+		col_int8(&cols[PC_FLIGHT_ID], flight_ids[i]);
+
+	store_positions(cols, ts);
+	table_upsert(&pilots_spec, cols);
+	table_delete_absent(&pilots_spec, &cols[PC_CALLSIGN]);
+	store_plan_versions(doc, flight_ids, plan_changed, ts);
+	mark_offline(ts);
+}
