@@ -23,6 +23,7 @@
 #include "storage/fd.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/datetime.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
@@ -67,15 +68,22 @@ feed_errcode(FeedErrorCode code)
 	return ERRCODE_INTERNAL_ERROR;
 }
 
+/*
+ * The parser's messages start lower-case and name the member they concern;
+ * a detail is a sentence, so start it with a capital.
+ */
 static void
 report_feed_error(const FeedError *err)
 {
+	char		detail[sizeof(err->message) + 1];
+
+	strlcpy(detail, err->message, sizeof(detail));
+	if (detail[0] >= 'a' && detail[0] <= 'z')
+		detail[0] += 'A' - 'a';
 	ereport(ERROR,
 			errcode(feed_errcode(err->code)),
 			errmsg("invalid VATSIM feed document"),
-			err->path[0] != '\0' ?
-			errdetail("%s: %s.", err->path, err->message) :
-			errdetail("%s.", err->message),
+			errdetail("%s.", detail),
 			err->code == FEED_ERR_TOO_LARGE ?
 			errhint("Raise vatsim_ingest.max_feed_bytes if documents this large are expected.") :
 			errhint("Nothing was stored; the previous snapshot stays current."));
@@ -90,6 +98,20 @@ report_too_large(size_t len)
 			errdetail("The document has %zu bytes, more than vatsim_ingest.max_feed_bytes (%d).",
 					  len, vi_max_feed_bytes),
 			errhint("Raise vatsim_ingest.max_feed_bytes if documents this large are expected."));
+}
+
+/* Feed times are UTC; say them in UTC whatever the session's TimeZone. */
+static const char *
+utc_str(TimestampTz ts)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		return "(out of range)";
+	return psprintf("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
+					tm.tm_year, tm.tm_mon, tm.tm_mday,
+					tm.tm_hour, tm.tm_min, tm.tm_sec, (int) fsec);
 }
 
 static void
@@ -110,7 +132,7 @@ warn_rejects(const FeedRejects *rejects, TimestampTz ts)
 			errcode(ERRCODE_DATA_EXCEPTION),
 			errmsg("%d record%s of VATSIM snapshot %s rejected",
 				   rejects->count, rejects->count == 1 ? "" : "s",
-				   timestamptz_to_str(ts)),
+				   utc_str(ts)),
 			errdetail("%s", detail.data),
 			errhint("The rest of the snapshot was stored; rejected records are counted in vatsim.snapshots.rejected."));
 }
@@ -149,9 +171,9 @@ check_snapshot_order(TimestampTz ts)
 		ereport(ERROR,
 				errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				errmsg("VATSIM snapshot %s is older than the newest stored snapshot",
-					   timestamptz_to_str(ts)),
+					   utc_str(ts)),
 				errdetail("The newest stored snapshot is %s.",
-						  timestamptz_to_str(DatumGetTimestampTz(newest))),
+						  utc_str(DatumGetTimestampTz(newest))),
 				errhint("History is built in time order: backfill archived snapshots oldest first, into an empty history."));
 	return false;
 }

@@ -1,0 +1,42 @@
+--
+-- setup: the extension installs cleanly, documents itself and its settings.
+--
+CREATE EXTENSION vatsim_ingest;
+SELECT extname, extversion, extrelocatable, n.nspname AS schema
+FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+WHERE extname = 'vatsim_ingest';
+
+-- every table, column and function carries a comment
+SELECT c.relname AS table_without_comment
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'vatsim' AND c.relkind = 'r' AND obj_description(c.oid, 'pg_class') IS NULL;
+SELECT c.relname, a.attname AS column_without_comment
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE n.nspname = 'vatsim' AND c.relkind = 'r' AND col_description(c.oid, a.attnum) IS NULL;
+SELECT p.proname AS function_without_comment
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = 'vatsim' AND obj_description(p.oid, 'pg_proc') IS NULL;
+SELECT c.relname AS table, obj_description(c.oid, 'pg_class') AS comment
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'vatsim' AND c.relkind = 'r' ORDER BY 1;
+
+-- settings, with units
+SELECT name, setting, unit, context, vartype
+FROM pg_settings WHERE name LIKE 'vatsim_ingest.%' ORDER BY name;
+-- the prefix is reserved: a misspelt setting is refused
+SET vatsim_ingest.reconect_grace = '5min';
+SET vatsim_ingest.reconnect_grace = '-1';
+SET vatsim_ingest.reconnect_grace = '90s';
+SHOW vatsim_ingest.reconnect_grace;
+RESET vatsim_ingest.reconnect_grace;
+
+-- nobody but the owner may ingest
+SELECT p.proname, has_function_privilege('public', p.oid, 'EXECUTE') AS public_may_execute
+FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = 'vatsim' ORDER BY 1;
+
+-- a reinstall from scratch works (no objects left behind)
+DROP EXTENSION vatsim_ingest;
+SELECT count(*) AS objects_left FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'vatsim';
+CREATE EXTENSION vatsim_ingest;

@@ -1,0 +1,17 @@
+#!/bin/bash
+# run_pg_tests.sh LOGDIR: runs inside pg_virtualenv (PGHOST, PGPORT, PGUSER
+# point at the throw-away cluster).  pg_regress first, then pgTAP.
+set -u
+LOGS=$1
+cd "$(dirname "$0")/.."
+
+if make -s installcheck >"$LOGS/regress.log" 2>&1; then
+	touch "$LOGS/regress.ok"
+fi
+cat "$LOGS/regress.log"
+
+createdb vatsim_tap || exit 1
+if pg_prove -v -d vatsim_tap test/pgtap/*.sql >"$LOGS/pgtap.log" 2>&1; then
+	touch "$LOGS/pgtap.ok"
+fi
+cat "$LOGS/pgtap.log"

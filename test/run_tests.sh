@@ -1,0 +1,60 @@
+#!/bin/bash
+# run_tests.sh: the body of `make test`.  Builds with -Werror, installs, and
+# runs every test: the pure-C unit tests (plain and under ASan/UBSan), then
+# pg_regress and pgTAP in a throw-away PostgreSQL 15 cluster made by
+# pg_virtualenv with the library preloaded.  The last line counts the tests
+# that passed and failed.
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+LOGS=$ROOT/build/test-logs
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+
+fail() { echo "run_tests: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+echo "== build (-Werror) and install"
+make -s clean >/dev/null 2>&1
+make -s WERROR=-Werror >"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log"; fail "build failed"; }
+$SUDO make -s install >>"$LOGS/build.log" 2>&1 || { cat "$LOGS/build.log"; fail "install failed"; }
+
+# The shipped (anonymised) snapshots, uncompressed where the server (running
+# as the postgres user) can read them.
+FIXTURES=$(mktemp -d /tmp/vatsim_fixtures.XXXXXX)
+trap 'rm -rf "$FIXTURES"' EXIT
+for f in test/fixtures/*.json.gz; do
+	gzip -dc "$f" >"$FIXTURES/$(basename "$f" .gz)"
+done
+chmod 755 "$FIXTURES"
+chmod 644 "$FIXTURES"/*
+export VATSIM_FIXTURES=$FIXTURES
+
+echo "== unit tests (pure C parser)"
+if make -s -C test/unit check FIXTURE_DIR="$FIXTURES" >"$LOGS/unit.log" 2>&1; then touch "$LOGS/unit.ok"; fi
+cat "$LOGS/unit.log"
+
+echo "== pg_regress and pgTAP (pg_virtualenv, PostgreSQL 15)"
+pg_virtualenv -t -v 15 \
+	-o shared_preload_libraries=vatsim_ingest \
+	-o lc_messages=C \
+	test/run_pg_tests.sh "$LOGS" 2>&1 | tee "$LOGS/pg.log"
+
+# Count every test: TAP lines from the unit tests and pg_prove, and test
+# files from pg_regress.
+tap_pass=$(cat "$LOGS/unit.log" "$LOGS/pgtap.log" 2>/dev/null | grep -cE '^[[:space:]]*ok [0-9]+')
+tap_fail=$(cat "$LOGS/unit.log" "$LOGS/pgtap.log" 2>/dev/null | grep -cE '^[[:space:]]*not ok [0-9]+')
+reg_pass=$(grep -cE '^(test| )[ ]*[a-z_]+ +\.\.\. ok' "$LOGS/regress.log" 2>/dev/null)
+reg_fail=$(grep -cE '\.\.\. FAILED' "$LOGS/regress.log" 2>/dev/null)
+[ -f "$LOGS/unit.ok" ] || tap_fail=$((tap_fail + 1))
+[ -f "$LOGS/regress.ok" ] || reg_fail=$((reg_fail + (reg_fail == 0)))
+[ -f "$LOGS/pgtap.ok" ] || tap_fail=$((tap_fail + (tap_fail == 0)))
+passed=$((tap_pass + reg_pass))
+failed=$((tap_fail + reg_fail))
+if [ -s "$ROOT/regression.diffs" ]; then
+	echo "-- regression.diffs --"
+	head -200 "$ROOT/regression.diffs"
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
