@@ -124,9 +124,11 @@ CREATE TABLE vatsim.flights (
     connections integer NOT NULL DEFAULT 1,
     status      text NOT NULL DEFAULT 'online' CHECK (status IN ('online', 'offline')),
     plan_hash   bigint
-);
-CREATE INDEX flights_pilot_idx ON vatsim.flights (cid, callsign, last_seen DESC);
-CREATE INDEX flights_online_idx ON vatsim.flights (last_seen) WHERE status = 'online';
+) WITH (fillfactor = 70);
+-- Every snapshot moves last_seen of every online flight: no index may cover
+-- it, so those updates stay HOT (no index writes); fillfactor leaves room.
+CREATE INDEX flights_pilot_idx ON vatsim.flights (cid, callsign);
+CREATE INDEX flights_online_idx ON vatsim.flights (flight_id) WHERE status = 'online';
 COMMENT ON TABLE vatsim.flights IS 'One row per flight: a pilot (cid, callsign) that reconnects within vatsim_ingest.reconnect_grace with the same departure and arrival continues the same flight';
 COMMENT ON COLUMN vatsim.flights.flight_id IS 'Flight identifier, referenced by positions and flight_plans';
 COMMENT ON COLUMN vatsim.flights.cid IS 'VATSIM member id of the pilot';
@@ -249,7 +251,7 @@ CREATE TABLE vatsim.pilots (
     logon_time                timestamptz NOT NULL,
     last_updated              timestamptz,
     flight_id                 bigint NOT NULL
-);
+) WITH (fillfactor = 50);
 COMMENT ON TABLE vatsim.pilots IS 'Pilots online in the newest snapshot, every v3 pilot field (plan fields prefixed plan_)';
 COMMENT ON COLUMN vatsim.pilots.callsign IS 'Callsign (unique in a snapshot)';
 COMMENT ON COLUMN vatsim.pilots.cid IS 'VATSIM member id';
@@ -298,7 +300,7 @@ CREATE TABLE vatsim.controllers (
     text_atis    text[],
     logon_time   timestamptz NOT NULL,
     last_updated timestamptz
-);
+) WITH (fillfactor = 50);
 COMMENT ON TABLE vatsim.controllers IS 'Controllers and observers online in the newest snapshot';
 COMMENT ON COLUMN vatsim.controllers.callsign IS 'Position callsign, e.g. EDDL_APP';
 COMMENT ON COLUMN vatsim.controllers.cid IS 'VATSIM member id';
@@ -325,7 +327,7 @@ CREATE TABLE vatsim.atis (
     text_atis    text[],
     logon_time   timestamptz NOT NULL,
     last_updated timestamptz
-);
+) WITH (fillfactor = 50);
 COMMENT ON TABLE vatsim.atis IS 'ATIS stations online in the newest snapshot';
 COMMENT ON COLUMN vatsim.atis.callsign IS 'Station callsign, e.g. KDEN_D_ATIS';
 COMMENT ON COLUMN vatsim.atis.cid IS 'VATSIM member id';
@@ -352,8 +354,9 @@ CREATE TABLE vatsim.controller_sessions (
     rating      integer,
     ended_at    timestamptz,
     UNIQUE (cid, callsign, logon_time)
-);
-CREATE INDEX controller_sessions_open_idx ON vatsim.controller_sessions (last_seen) WHERE ended_at IS NULL;
+) WITH (fillfactor = 70);
+-- As for flights: last_seen moves every snapshot and is not indexed.
+CREATE INDEX controller_sessions_open_idx ON vatsim.controller_sessions (session_id) WHERE ended_at IS NULL;
 COMMENT ON TABLE vatsim.controller_sessions IS 'One row per controller connection (cid, callsign, logon_time)';
 COMMENT ON COLUMN vatsim.controller_sessions.session_id IS 'Session identifier';
 COMMENT ON COLUMN vatsim.controller_sessions.cid IS 'VATSIM member id';
