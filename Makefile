@@ -23,7 +23,7 @@ PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -std=gnu11 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
 SHLIB_LINK = -lcjson -lcurl
 
-REGRESS = setup ingest_counts ingest_fields ingest_sequence bad_input
+REGRESS = setup ingest bad_input
 REGRESS_OPTS = --encoding=UTF8 --load-extension=plpgsql
 
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
