@@ -69,17 +69,24 @@ feed_errcode(FeedErrorCode code)
 }
 
 /*
- * The parser's messages start lower-case and name the member they concern;
- * a detail is a sentence, so start it with a capital.
+ * The parser's messages start lower-case, often with the member they concern
+ * ("pilots is a string, not an array"); a detail is a sentence, so it starts
+ * with "Member" or a capital.
  */
 static void
 report_feed_error(const FeedError *err)
 {
-	char		detail[sizeof(err->message) + 1];
+	char		detail[sizeof(err->message) + 16];
+	size_t		pathlen = strlen(err->path);
 
-	strlcpy(detail, err->message, sizeof(detail));
-	if (detail[0] >= 'a' && detail[0] <= 'z')
-		detail[0] += 'A' - 'a';
+	if (pathlen > 0 && strncmp(err->message, err->path, pathlen) == 0)
+		snprintf(detail, sizeof(detail), "Member %s", err->message);
+	else
+	{
+		strlcpy(detail, err->message, sizeof(detail));
+		if (detail[0] >= 'a' && detail[0] <= 'z')
+			detail[0] += 'A' - 'a';
+	}
 	ereport(ERROR,
 			errcode(feed_errcode(err->code)),
 			errmsg("invalid VATSIM feed document"),
