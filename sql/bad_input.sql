@@ -58,7 +58,6 @@ SET vatsim_ingest.max_feed_bytes = '64kB';
 SELECT vatsim.ingest(feed) FROM doc;
 SELECT vatsim.ingest_file(:'seq2');
 RESET vatsim_ingest.max_feed_bytes;
-SELECT vatsim.ingest_file(:'fixtures' || '/no-such-file.json');
 SELECT pg_temp.unchanged() AS unchanged_after_document_errors;
 
 -- Older than the newest stored snapshot: refused; the same one: a no-op

@@ -27,12 +27,13 @@ trap 'rm -rf "$FIXTURES"' EXIT
 for f in test/fixtures/*.json.gz; do
 	gzip -dc "$f" >"$FIXTURES/$(basename "$f" .gz)"
 done
+cp test/bad/* "$FIXTURES/"
 chmod 755 "$FIXTURES"
 chmod 644 "$FIXTURES"/*
 export VATSIM_FIXTURES=$FIXTURES
 
 echo "== unit tests (pure C parser)"
-if make -s -C test/unit check FIXTURE_DIR="$FIXTURES" >"$LOGS/unit.log" 2>&1; then touch "$LOGS/unit.ok"; fi
+if make -s --no-print-directory -C test/unit check PROVE_FLAGS=-v FIXTURE_DIR="$FIXTURES" >"$LOGS/unit.log" 2>&1; then touch "$LOGS/unit.ok"; fi
 cat "$LOGS/unit.log"
 
 echo "== pg_regress and pgTAP (pg_virtualenv, PostgreSQL 15)"
