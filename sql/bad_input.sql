@@ -12,19 +12,7 @@ SELECT status, pilots, controllers, atis, prefiles, rejected
 FROM vatsim.ingest_file(:'seq1');
 
 -- A fingerprint of every table in the schema, to prove nothing changed.
-CREATE FUNCTION pg_temp.fingerprint() RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    t text;
-    h text;
-    acc text := '';
-BEGIN
-    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'vatsim' ORDER BY 1 LOOP
-        EXECUTE format('SELECT md5(coalesce(string_agg(x::text, ''|'' ORDER BY x::text), '''')) FROM vatsim.%I x', t)
-            INTO h;
-        acc := acc || t || ':' || h || ';';
-    END LOOP;
-    RETURN md5(acc);
-END $$;
+\i test/sql/fingerprint.sql
 CREATE TEMP TABLE before AS SELECT pg_temp.fingerprint() AS fp;
 CREATE FUNCTION pg_temp.unchanged() RETURNS boolean LANGUAGE sql
     AS $$ SELECT pg_temp.fingerprint() = fp FROM before $$;

@@ -13,19 +13,7 @@ SELECT plan(2 * 20 + 2);
 CREATE TEMP TABLE seeded AS SELECT * FROM vatsim.ingest_file(:'seq1');
 CREATE TEMP TABLE doc AS SELECT pg_read_file(:'seq2') AS feed, :'fixtures'::text AS dir;
 
-CREATE FUNCTION pg_temp.fingerprint() RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    t text;
-    h text;
-    acc text := '';
-BEGIN
-    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'vatsim' ORDER BY 1 LOOP
-        EXECUTE format('SELECT md5(coalesce(string_agg(x::text, ''|'' ORDER BY x::text), '''')) FROM vatsim.%I x', t)
-            INTO h;
-        acc := acc || t || ':' || h || ';';
-    END LOOP;
-    RETURN md5(acc);
-END $$;
+\i test/sql/fingerprint.sql
 CREATE TEMP TABLE before AS SELECT pg_temp.fingerprint() AS fp;
 
 -- One refusal: the error, then the proof that nothing changed.
