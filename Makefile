@@ -12,12 +12,17 @@ EXTENSION = vatsim_ingest
 MODULE_big = vatsim_ingest
 OBJS = \
 	src/vatsim_ingest.o \
+	src/fetch.o \
 	src/feed_parse.o \
+	src/transceivers_parse.o \
 	src/columns.o \
 	src/store_current.o \
 	src/store_flights.o \
-	src/ingest.o
-DATA = vatsim_ingest--0.1.0.sql
+	src/store_transceivers.o \
+	src/ingest.o \
+	src/worker_status.o \
+	src/worker.o
+DATA = vatsim_ingest--0.1.0.sql vatsim_ingest--0.1.0--0.2.0.sql
 
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -std=gnu11 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)

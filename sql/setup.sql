@@ -21,8 +21,8 @@ SELECT c.relname AS table, obj_description(c.oid, 'pg_class') AS comment
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'vatsim' AND c.relkind = 'r' ORDER BY 1;
 
--- settings, with units
-SELECT name, setting, unit, context, vartype
+-- settings, with their defaults and units
+SELECT name, boot_val AS default, unit, context, vartype
 FROM pg_settings WHERE name LIKE 'vatsim_ingest.%' ORDER BY name;
 -- the prefix is reserved: a misspelt setting is refused
 SET vatsim_ingest.reconect_grace = '5min';
@@ -40,3 +40,28 @@ WHERE n.nspname = 'vatsim' ORDER BY 1;
 DROP EXTENSION vatsim_ingest;
 SELECT count(*) AS objects_left FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'vatsim';
 CREATE EXTENSION vatsim_ingest;
+
+-- an installed 0.1.0 updates to 0.2.0 in place (a fresh install runs the same
+-- two scripts, so the object lists must match; this guards the update path)
+CREATE TEMP TABLE fresh AS
+SELECT pg_describe_object(classid, objid, objsubid) AS object
+FROM pg_depend WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'vatsim_ingest') AND deptype = 'e'
+UNION ALL
+SELECT format('%s.%s %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod))
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'vatsim' AND a.attnum > 0 AND NOT a.attisdropped;
+DROP EXTENSION vatsim_ingest;
+CREATE EXTENSION vatsim_ingest VERSION '0.1.0';
+SELECT extversion FROM pg_extension WHERE extname = 'vatsim_ingest';
+ALTER EXTENSION vatsim_ingest UPDATE;
+SELECT extversion FROM pg_extension WHERE extname = 'vatsim_ingest';
+CREATE TEMP TABLE upgraded AS
+SELECT pg_describe_object(classid, objid, objsubid) AS object
+FROM pg_depend WHERE refobjid = (SELECT oid FROM pg_extension WHERE extname = 'vatsim_ingest') AND deptype = 'e'
+UNION ALL
+SELECT format('%s.%s %s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod))
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'vatsim' AND a.attnum > 0 AND NOT a.attisdropped;
+SELECT count(*) AS objects, count(*) FILTER (WHERE object NOT IN (SELECT object FROM upgraded)) AS missing_after_upgrade
+FROM fresh;
+SELECT count(*) AS extra_after_upgrade FROM upgraded WHERE object NOT IN (SELECT object FROM fresh);

@@ -252,6 +252,12 @@ store_execute(SPIPlanPtr plan, const Datum *values, int expected)
  * ON CONFLICT (key) DO UPDATE SET c = EXCLUDED.c ...
  * WHERE (t.c...) IS DISTINCT FROM (EXCLUDED.c...)
  */
+static int
+table_nkeys(const TableSpec *spec)
+{
+	return spec->nkeys > 0 ? spec->nkeys : 1;
+}
+
 void
 table_upsert(TableSpec *spec, const ColumnBuf *cols)
 {
@@ -264,6 +270,7 @@ table_upsert(TableSpec *spec, const ColumnBuf *cols)
 		Oid		   *argtypes = palloc(sizeof(Oid) * spec->ncolumns);
 		const TableColumn *col = spec->columns;
 		int			n = spec->ncolumns;
+		int			k = table_nkeys(spec);
 
 		initStringInfo(&sql);
 		appendStringInfo(&sql, "INSERT INTO %s AS t (", spec->table);
@@ -286,16 +293,19 @@ table_upsert(TableSpec *spec, const ColumnBuf *cols)
 		appendStringInfoString(&sql, ") AS u(");
 		for (i = 0; i < n; i++)
 			appendStringInfo(&sql, "%s%s", i ? ", " : "", col[i].name);
-		appendStringInfo(&sql, ") ON CONFLICT (%s) DO UPDATE SET ", col[0].name);
-		for (i = 1; i < n; i++)
-			appendStringInfo(&sql, "%s%s = EXCLUDED.%s", i > 1 ? ", " : "",
+		appendStringInfoString(&sql, ") ON CONFLICT (");
+		for (i = 0; i < k; i++)
+			appendStringInfo(&sql, "%s%s", i ? ", " : "", col[i].name);
+		appendStringInfoString(&sql, ") DO UPDATE SET ");
+		for (i = k; i < n; i++)
+			appendStringInfo(&sql, "%s%s = EXCLUDED.%s", i > k ? ", " : "",
 							 col[i].name, col[i].name);
 		appendStringInfoString(&sql, " WHERE (");
-		for (i = 1; i < n; i++)
-			appendStringInfo(&sql, "%st.%s", i > 1 ? ", " : "", col[i].name);
+		for (i = k; i < n; i++)
+			appendStringInfo(&sql, "%st.%s", i > k ? ", " : "", col[i].name);
 		appendStringInfoString(&sql, ") IS DISTINCT FROM (");
-		for (i = 1; i < n; i++)
-			appendStringInfo(&sql, "%sEXCLUDED.%s", i > 1 ? ", " : "", col[i].name);
+		for (i = k; i < n; i++)
+			appendStringInfo(&sql, "%sEXCLUDED.%s", i > k ? ", " : "", col[i].name);
 		appendStringInfoChar(&sql, ')');
 
 		store_prepare(&spec->upsert_plan, sql.data, n, argtypes);
@@ -310,27 +320,47 @@ table_upsert(TableSpec *spec, const ColumnBuf *cols)
 	pfree(values);
 }
 
+/*
+ * DELETE FROM t WHERE NOT EXISTS (SELECT 1 FROM ROWS FROM (unnest($1), ...)
+ * AS k(k1, ...) WHERE k.k1 = t.key1 AND ...): an anti-join, hashed, where
+ * "key <> ALL($1)" would compare every row with every key.
+ */
 void
 table_delete_absent(TableSpec *spec, const ColumnBuf *keys)
 {
-	Datum		values[1];
+	int			k = table_nkeys(spec);
+	Datum	   *values = palloc(sizeof(Datum) * k);
+	int			i;
 
 	if (spec->delete_plan == NULL)
 	{
 		StringInfoData sql;
-		Oid			argtypes[1];
-		const TableColumn *key = &spec->columns[0];
+		Oid		   *argtypes = palloc(sizeof(Oid) * k);
+		const TableColumn *col = spec->columns;
 
 		initStringInfo(&sql);
-		appendStringInfo(&sql,
-						 "DELETE FROM %s AS t WHERE NOT EXISTS "
-						 "(SELECT 1 FROM pg_catalog.unnest($1::%s) AS k(key) "
-						 "WHERE k.key OPERATOR(pg_catalog.=) t.%s)",
-						 spec->table, col_sql_type(key->type), key->name);
-		argtypes[0] = col_array_type(key->type);
-		store_prepare(&spec->delete_plan, sql.data, 1, argtypes);
+		appendStringInfo(&sql, "DELETE FROM %s AS t WHERE NOT EXISTS "
+						 "(SELECT 1 FROM ROWS FROM (", spec->table);
+		for (i = 0; i < k; i++)
+		{
+			appendStringInfo(&sql, "%spg_catalog.unnest($%d::%s)", i ? ", " : "",
+							 i + 1, col_sql_type(col[i].type));
+			argtypes[i] = col_array_type(col[i].type);
+		}
+		appendStringInfoString(&sql, ") AS k(");
+		for (i = 0; i < k; i++)
+			appendStringInfo(&sql, "%sk%d", i ? ", " : "", i + 1);
+		appendStringInfoString(&sql, ") WHERE ");
+		for (i = 0; i < k; i++)
+			appendStringInfo(&sql, "%sk.k%d OPERATOR(pg_catalog.=) t.%s",
+							 i ? " AND " : "", i + 1, col[i].name);
+		appendStringInfoChar(&sql, ')');
+		store_prepare(&spec->delete_plan, sql.data, k, argtypes);
 		pfree(sql.data);
+		pfree(argtypes);
 	}
-	values[0] = col_array(keys);
+	for (i = 0; i < k; i++)
+		values[i] = col_array(&keys[i]);
 	store_execute(spec->delete_plan, values, SPI_OK_DELETE);
+	pfree(values);
 }

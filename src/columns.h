@@ -63,19 +63,20 @@ typedef struct TableColumn
 	const char *cast;			/* NULL, or a type the value is cast to */
 } TableColumn;
 
-/* A current-state table: the first column is the key. */
+/* A current-state table: the first nkeys columns (0 means 1) are the key. */
 typedef struct TableSpec
 {
 	const char *table;			/* schema-qualified */
 	const TableColumn *columns;
 	int			ncolumns;
+	int			nkeys;
 	SPIPlanPtr	upsert_plan;
 	SPIPlanPtr	delete_plan;
 } TableSpec;
 
 /* Upsert the rows in cols[0..ncolumns-1]; changes only rows that differ. */
 extern void table_upsert(TableSpec *spec, const ColumnBuf *cols);
-/* Delete rows whose key is not in keys. */
+/* Delete rows whose key is not among keys[0..nkeys-1] (the key columns). */
 extern void table_delete_absent(TableSpec *spec, const ColumnBuf *keys);
 
 /* Prepare sql once per backend with the given argument types, and keep it. */

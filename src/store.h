@@ -42,4 +42,8 @@ extern void store_current_state(const FeedDocument *doc, TimestampTz ts);
 extern void store_pilots(const FeedDocument *doc, TimestampTz ts,
 						 int reconnect_grace_s);
 
+/* Transceivers feed, current state; returns the rows stored. */
+struct TransceiversDocument;
+extern int	store_transceivers(const struct TransceiversDocument *doc);
+
 #endif							/* VATSIM_STORE_H */

@@ -1,25 +1,46 @@
 /*
  * vatsim_ingest.c
- *		Module entry point: settings (GUCs) and process-wide set-up.
+ *		Module entry point: settings (GUCs), shared memory hooks and the
+ *		background worker's registration.
  *
- * The library works without shared_preload_libraries: every SQL function
- * loads it on first use.  Settings are defined on load either way, and the
- * vatsim_ingest.* prefix is reserved so a misspelt setting is reported.
+ * The library also works without shared_preload_libraries: every SQL
+ * function loads it on first use, and ingest from SQL needs nothing else.
+ * Only when preloaded does it reserve shared memory and register the worker
+ * (and define the one postmaster-only setting, vatsim_ingest.database).
+ * The vatsim_ingest.* prefix is reserved so a misspelt setting is reported.
  */
 #include "postgres.h"
+
+#include <limits.h>
 
 #include <cjson/cJSON.h>
 
 #include "fmgr.h"
+#include "miscadmin.h"
+#include "storage/ipc.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
+#include "fetch.h"
 #include "vatsim_ingest.h"
 
 PG_MODULE_MAGIC;
 
 int			vi_max_feed_bytes = 64 * 1024 * 1024;
 int			vi_reconnect_grace = 600;
+char	   *vi_database = NULL;
+bool		vi_enabled = true;
+int			vi_interval_ms = 15000;
+char	   *vi_feed_url = NULL;
+char	   *vi_transceivers_url = NULL;
+int			vi_connect_timeout_ms = 5000;
+int			vi_timeout_ms = 10000;
+int			vi_backoff_max_ms = 300000;
+int			vi_run_log_retention_s = 7 * 24 * 3600;
+bool		vi_allow_file_urls = false;
+
+static shmem_request_hook_type prev_shmem_request_hook = NULL;
+static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
 
 void		_PG_init(void);
 
@@ -38,6 +59,114 @@ vi_cjson_free(void *ptr)
 {
 	if (ptr != NULL)
 		pfree(ptr);
+}
+
+/*
+ * A feed URL must be http, https or file (file:// is refused at fetch time
+ * unless vatsim_ingest.allow_file_urls is on, so the order in which the two
+ * settings are read does not matter).  Empty means "off" where allowed.
+ */
+static bool
+check_url(char **newval, void **extra, GucSource source, bool empty_ok)
+{
+	const char *reason;
+
+	if (*newval == NULL || (*newval)[0] == '\0')
+	{
+		if (empty_ok)
+			return true;
+		GUC_check_errdetail("The feed URL must not be empty.");
+		return false;
+	}
+	if (!fetch_url_scheme_allowed(*newval, true, &reason))
+	{
+		GUC_check_errdetail("%s", reason);
+		GUC_check_errhint("Use an http:// or https:// URL (file:// only for replaying files, with vatsim_ingest.allow_file_urls).");
+		return false;
+	}
+	return true;
+}
+
+static bool
+check_feed_url(char **newval, void **extra, GucSource source)
+{
+	return check_url(newval, extra, source, false);
+}
+
+static bool
+check_transceivers_url(char **newval, void **extra, GucSource source)
+{
+	return check_url(newval, extra, source, true);
+}
+
+static void
+vi_shmem_request(void)
+{
+	if (prev_shmem_request_hook)
+		prev_shmem_request_hook();
+	vatsim_shmem_request();
+}
+
+static void
+vi_shmem_startup(void)
+{
+	if (prev_shmem_startup_hook)
+		prev_shmem_startup_hook();
+	vatsim_shmem_startup();
+}
+
+static void
+define_worker_settings(void)
+{
+	DefineCustomBoolVariable("vatsim_ingest.enabled",
+							 "Whether the background worker fetches the feed.",
+							 "Off pauses the worker; it keeps running and resumes when turned on.",
+							 &vi_enabled, true, PGC_SIGHUP, 0,
+							 NULL, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.interval",
+							"Time between the starts of two fetch cycles.",
+							"Cycles run at fixed rate; a late cycle skips to the next slot.",
+							&vi_interval_ms, 15000, 1000, 24 * 3600 * 1000,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomStringVariable("vatsim_ingest.feed_url",
+							   "URL of the VATSIM v3 data feed.",
+							   NULL,
+							   &vi_feed_url,
+							   "https://data.vatsim.net/v3/vatsim-data.json",
+							   PGC_SIGHUP, GUC_SUPERUSER_ONLY,
+							   check_feed_url, NULL, NULL);
+	DefineCustomStringVariable("vatsim_ingest.transceivers_url",
+							   "URL of the VATSIM transceivers feed; empty turns it off.",
+							   NULL,
+							   &vi_transceivers_url,
+							   "https://data.vatsim.net/v3/transceivers-data.json",
+							   PGC_SIGHUP, GUC_SUPERUSER_ONLY,
+							   check_transceivers_url, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.connect_timeout",
+							"Longest wait for a connection to the feed server (DNS included).",
+							NULL,
+							&vi_connect_timeout_ms, 5000, 100, 600 * 1000,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.timeout",
+							"Longest time one fetch may take in total.",
+							NULL,
+							&vi_timeout_ms, 10000, 100, 3600 * 1000,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.backoff_max",
+							"Longest wait between cycles after consecutive failures.",
+							"The wait doubles from the interval with each failure, up to this.",
+							&vi_backoff_max_ms, 300000, 1000, 24 * 3600 * 1000,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.run_log_retention",
+							"How long rows of vatsim.runs are kept.",
+							NULL,
+							&vi_run_log_retention_s, 7 * 24 * 3600, 60, INT_MAX,
+							PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomBoolVariable("vatsim_ingest.allow_file_urls",
+							 "Whether feed URLs may be file:// URLs (for replaying files).",
+							 NULL,
+							 &vi_allow_file_urls, false, PGC_SIGHUP, GUC_SUPERUSER_ONLY,
+							 NULL, NULL, NULL);
 }
 
 void
@@ -70,6 +199,22 @@ _PG_init(void)
 							PGC_SUSET,
 							GUC_UNIT_S,
 							NULL, NULL, NULL);
+
+	define_worker_settings();
+
+	if (process_shared_preload_libraries_in_progress)
+	{
+		DefineCustomStringVariable("vatsim_ingest.database",
+								   "Database the background worker connects to.",
+								   "The extension must be created there.",
+								   &vi_database, "postgres",
+								   PGC_POSTMASTER, 0, NULL, NULL, NULL);
+		prev_shmem_request_hook = shmem_request_hook;
+		shmem_request_hook = vi_shmem_request;
+		prev_shmem_startup_hook = shmem_startup_hook;
+		shmem_startup_hook = vi_shmem_startup;
+		vatsim_worker_register();
+	}
 
 	MarkGUCPrefixReserved("vatsim_ingest");
 }

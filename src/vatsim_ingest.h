@@ -5,11 +5,31 @@
 #ifndef VATSIM_INGEST_H
 #define VATSIM_INGEST_H
 
-#define VATSIM_INGEST_VERSION "0.1.0"
+#define VATSIM_INGEST_VERSION "0.2.0"
 
 /* vatsim_ingest.max_feed_bytes: largest document accepted, in bytes */
 extern int	vi_max_feed_bytes;
 /* vatsim_ingest.reconnect_grace: seconds a vanished flight may reconnect */
 extern int	vi_reconnect_grace;
+
+/* Background worker settings (see README, "Settings") */
+extern char *vi_database;
+extern bool vi_enabled;
+extern int	vi_interval_ms;
+extern char *vi_feed_url;
+extern char *vi_transceivers_url;
+extern int	vi_connect_timeout_ms;
+extern int	vi_timeout_ms;
+extern int	vi_backoff_max_ms;
+extern int	vi_run_log_retention_s;
+extern bool vi_allow_file_urls;
+
+/* worker.c */
+extern PGDLLEXPORT void vatsim_worker_main(Datum arg);
+extern void vatsim_worker_register(void);
+
+/* worker_status.c: shared memory */
+extern void vatsim_shmem_request(void);
+extern void vatsim_shmem_startup(void);
 
 #endif							/* VATSIM_INGEST_H */

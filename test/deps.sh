@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="
-make gcc pkg-config gzip perl
+make gcc pkg-config gzip perl python3
 postgresql-15 postgresql-server-dev-15 postgresql-common
 libcurl4-openssl-dev libcjson-dev
 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl

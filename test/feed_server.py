@@ -257,6 +257,9 @@ class FeedServer(http.server.ThreadingHTTPServer):
 
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
+    # headers and body go out in separate writes: without this a reused
+    # connection waits for the client's delayed ACK (~40 ms a response)
+    disable_nagle_algorithm = True
     server_version = 'vatsim-feed-test-server/1.0'
 
     def version_string(self):

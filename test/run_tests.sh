@@ -37,7 +37,7 @@ if make -s --no-print-directory -C test/unit check PROVE_FLAGS=-v FIXTURE_DIR="$
 cat "$LOGS/unit.log"
 
 echo "== pg_regress and pgTAP (pg_virtualenv, PostgreSQL 15)"
-pg_virtualenv -t -v 15 \
+pg_virtualenv -t -v 15 -o vatsim_ingest.enabled=off \
 	-o shared_preload_libraries=vatsim_ingest \
 	-o lc_messages=C \
 	test/run_pg_tests.sh "$LOGS" 2>&1 | tee "$LOGS/pg.log"

@@ -1,0 +1,318 @@
+/*
+ * worker_status.c
+ *		Shared-memory status of the background worker, and the SQL functions
+ *		that read it (vatsim.worker_status) or poke the worker
+ *		(vatsim.run_now).
+ *
+ * A run_now caller takes a ticket; the worker serves every ticket handed out
+ * before a cycle starts when that cycle ends, and broadcasts a condition
+ * variable, so a waiting caller needs no polling and no sleep.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "storage/ipc.h"
+#include "storage/proc.h"
+#include "storage/shmem.h"
+#include "utils/builtins.h"
+#include "utils/timestamp.h"
+
+#include "vatsim_ingest.h"
+#include "worker_status.h"
+
+VatsimShared *vatsim_shared = NULL;
+
+PG_FUNCTION_INFO_V1(vatsim_worker_status);
+PG_FUNCTION_INFO_V1(vatsim_run_now);
+
+static const char *const cycle_result_names[] = {
+	[CYCLE_OK] = "ok",
+	[CYCLE_UNCHANGED] = "unchanged",
+	[CYCLE_HTTP_ERROR] = "http_error",
+	[CYCLE_TIMEOUT] = "timeout",
+	[CYCLE_TOO_LARGE] = "too_large",
+	[CYCLE_PARSE_ERROR] = "parse_error",
+	[CYCLE_DB_ERROR] = "db_error",
+	[CYCLE_DISABLED] = "disabled",
+};
+
+const char *
+cycle_result_name(CycleResult result)
+{
+	return cycle_result_names[result];
+}
+
+void
+vatsim_shmem_request(void)
+{
+	RequestAddinShmemSpace(MAXALIGN(sizeof(VatsimShared)));
+}
+
+void
+vatsim_shmem_startup(void)
+{
+	bool		found;
+
+	LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+	vatsim_shared = ShmemInitStruct("vatsim_ingest", sizeof(VatsimShared), &found);
+	if (!found)
+	{
+		memset(vatsim_shared, 0, sizeof(VatsimShared));
+		SpinLockInit(&vatsim_shared->mutex);
+		ConditionVariableInit(&vatsim_shared->cycle_done);
+		strlcpy(vatsim_shared->state, "starting", sizeof(vatsim_shared->state));
+	}
+	LWLockRelease(AddinShmemInitLock);
+}
+
+static void
+require_shared(void)
+{
+	if (vatsim_shared == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				errmsg("the vatsim_ingest background worker is not available"),
+				errdetail("The library was not loaded through shared_preload_libraries."),
+				errhint("Add vatsim_ingest to shared_preload_libraries in postgresql.conf and restart the server; vatsim.ingest() works without it."));
+}
+
+/* The worker is leaving: say so, and wake anyone waiting for it. */
+static void
+status_detach_worker(int code, Datum arg)
+{
+	SpinLockAcquire(&vatsim_shared->mutex);
+	vatsim_shared->pid = 0;
+	vatsim_shared->latch = NULL;
+	strlcpy(vatsim_shared->state, "stopped", sizeof(vatsim_shared->state));
+	SpinLockRelease(&vatsim_shared->mutex);
+	ConditionVariableBroadcast(&vatsim_shared->cycle_done);
+}
+
+void
+status_attach_worker(void)
+{
+	SpinLockAcquire(&vatsim_shared->mutex);
+	vatsim_shared->pid = MyProcPid;
+	vatsim_shared->latch = MyLatch;
+	vatsim_shared->consecutive_failures = 0;
+	strlcpy(vatsim_shared->state, "starting", sizeof(vatsim_shared->state));
+	SpinLockRelease(&vatsim_shared->mutex);
+	before_shmem_exit(status_detach_worker, (Datum) 0);
+}
+
+void
+status_set_state(const char *state)
+{
+	SpinLockAcquire(&vatsim_shared->mutex);
+	strlcpy(vatsim_shared->state, state, sizeof(vatsim_shared->state));
+	vatsim_shared->enabled = vi_enabled;
+	strlcpy(vatsim_shared->feed_url, vi_feed_url ? vi_feed_url : "",
+			sizeof(vatsim_shared->feed_url));
+	SpinLockRelease(&vatsim_shared->mutex);
+	pgstat_report_activity(STATE_RUNNING, state);
+}
+
+bool
+status_run_requested(void)
+{
+	bool		requested;
+
+	SpinLockAcquire(&vatsim_shared->mutex);
+	requested = vatsim_shared->requests > vatsim_shared->served;
+	SpinLockRelease(&vatsim_shared->mutex);
+	return requested;
+}
+
+/* Returns the newest ticket this cycle will answer. */
+uint64
+status_cycle_starting(TimestampTz start)
+{
+	uint64		serving;
+
+	SpinLockAcquire(&vatsim_shared->mutex);
+	serving = vatsim_shared->requests;
+	vatsim_shared->last_start = start;
+	SpinLockRelease(&vatsim_shared->mutex);
+	return serving;
+}
+
+void
+status_cycle_finished(const CycleOutcome *outcome, uint64 serving,
+					  int consecutive_failures, TimestampTz next_run)
+{
+	bool		success = (outcome->result == CYCLE_OK ||
+						   outcome->result == CYCLE_UNCHANGED);
+
+	SpinLockAcquire(&vatsim_shared->mutex);
+	vatsim_shared->cycles++;
+	vatsim_shared->last = *outcome;
+	if (success)
+		vatsim_shared->last_success = outcome->finished;
+	else if (outcome->result != CYCLE_DISABLED)
+	{
+		vatsim_shared->last_error_at = outcome->finished;
+		strlcpy(vatsim_shared->last_error, outcome->error,
+				sizeof(vatsim_shared->last_error));
+	}
+	if (outcome->result == CYCLE_OK && outcome->has_update_timestamp)
+		vatsim_shared->last_update_timestamp = outcome->update_timestamp;
+	vatsim_shared->consecutive_failures = consecutive_failures;
+	vatsim_shared->next_run = next_run;
+	if (serving > vatsim_shared->served)
+		vatsim_shared->served = serving;
+	SpinLockRelease(&vatsim_shared->mutex);
+	ConditionVariableBroadcast(&vatsim_shared->cycle_done);
+}
+
+void
+status_set_next_run(TimestampTz next_run)
+{
+	SpinLockAcquire(&vatsim_shared->mutex);
+	vatsim_shared->next_run = next_run;
+	SpinLockRelease(&vatsim_shared->mutex);
+}
+
+static Datum
+ts_or_null(TimestampTz ts, bool *isnull)
+{
+	*isnull = (ts == 0);
+	return TimestampTzGetDatum(ts);
+}
+
+/*
+ * vatsim.worker_status(): one row, copied under the spinlock so it is
+ * consistent.
+ */
+Datum
+vatsim_worker_status(PG_FUNCTION_ARGS)
+{
+	VatsimShared snap;
+	TupleDesc	desc;
+	Datum		values[17];
+	bool		nulls[17] = {0};
+
+	require_shared();
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "vatsim_ingest: return type must be a row type");
+	desc = BlessTupleDesc(desc);
+
+	SpinLockAcquire(&vatsim_shared->mutex);
+	memcpy(&snap, vatsim_shared, sizeof(snap));
+	SpinLockRelease(&vatsim_shared->mutex);
+
+	values[0] = Int32GetDatum(snap.pid);
+	nulls[0] = (snap.pid == 0);
+	values[1] = CStringGetTextDatum(snap.pid == 0 ? "stopped" : snap.state);
+	values[2] = BoolGetDatum(snap.pid == 0 ? vi_enabled : snap.enabled);
+	values[3] = Int64GetDatum(snap.cycles);
+	values[4] = ts_or_null(snap.last_start, &nulls[4]);
+	values[5] = ts_or_null(snap.last_success, &nulls[5]);
+	values[6] = ts_or_null(snap.last_error_at, &nulls[6]);
+	values[7] = CStringGetTextDatum(snap.last_error);
+	nulls[7] = (snap.last_error[0] == '\0');
+	values[8] = Int32GetDatum(snap.consecutive_failures);
+	values[9] = ts_or_null(snap.next_run, &nulls[9]);
+	values[10] = ts_or_null(snap.last_update_timestamp, &nulls[10]);
+	values[11] = Int32GetDatum(snap.last.http_status);
+	nulls[11] = (snap.last.http_status == 0);
+	values[12] = Int64GetDatum(snap.last.bytes);
+	values[13] = Float8GetDatum(snap.last.duration_ms);
+	values[14] = Int64GetDatum(snap.last.rows);
+	values[15] = CStringGetTextDatum(cycle_result_name(snap.last.result));
+	values[16] = CStringGetTextDatum(snap.feed_url);
+	nulls[16] = (snap.pid == 0);
+	if (snap.cycles == 0)
+		nulls[12] = nulls[13] = nulls[14] = nulls[15] = true;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/*
+ * vatsim.run_now(wait, timeout): wake the worker for a cycle now; when
+ * waiting, return that cycle's outcome.
+ */
+Datum
+vatsim_run_now(PG_FUNCTION_ARGS)
+{
+	bool		wait = PG_GETARG_BOOL(0);
+	Interval   *timeout = PG_GETARG_INTERVAL_P(1);
+	int64		timeout_us;
+	TimestampTz deadline;
+	uint64		ticket;
+	Latch	   *latch;
+	CycleOutcome outcome;
+	TupleDesc	desc;
+	Datum		values[5];
+	bool		nulls[5] = {0};
+	bool		done = false;
+
+	require_shared();
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "vatsim_ingest: return type must be a row type");
+	desc = BlessTupleDesc(desc);
+
+	timeout_us = timeout->time + (int64) timeout->day * USECS_PER_DAY +
+		(int64) timeout->month * DAYS_PER_MONTH * USECS_PER_DAY;
+	if (timeout_us < 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("timeout must not be negative"));
+
+	SpinLockAcquire(&vatsim_shared->mutex);
+	latch = vatsim_shared->latch;
+	ticket = ++vatsim_shared->requests;
+	SpinLockRelease(&vatsim_shared->mutex);
+	if (latch == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				errmsg("the vatsim_ingest background worker is not running"),
+				errhint("The postmaster restarts it within 10 seconds after it exits; see vatsim.status and the server log."));
+	SetLatch(latch);
+
+	if (!wait)
+	{
+		values[0] = CStringGetTextDatum("requested");
+		nulls[1] = nulls[2] = nulls[3] = nulls[4] = true;
+		PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+	}
+
+	deadline = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), timeout_us / 1000);
+	ConditionVariablePrepareToSleep(&vatsim_shared->cycle_done);
+	for (;;)
+	{
+		long		remaining;
+		bool		running;
+
+		SpinLockAcquire(&vatsim_shared->mutex);
+		done = vatsim_shared->served >= ticket;
+		running = vatsim_shared->pid != 0;
+		outcome = vatsim_shared->last;
+		SpinLockRelease(&vatsim_shared->mutex);
+		if (done || !running)
+			break;
+		remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);
+		if (remaining <= 0)
+			break;
+		ConditionVariableTimedSleep(&vatsim_shared->cycle_done, remaining,
+									PG_WAIT_EXTENSION);
+	}
+	ConditionVariableCancelSleep();
+
+	if (!done)
+		ereport(ERROR,
+				errcode(ERRCODE_QUERY_CANCELED),
+				errmsg("timed out waiting for a cycle of the vatsim_ingest worker"),
+				errhint("See vatsim.status: the worker may be disabled, stopped, or inside a slow fetch; a longer timeout waits longer."));
+
+	values[0] = CStringGetTextDatum(cycle_result_name(outcome.result));
+	values[1] = Int32GetDatum(outcome.http_status);
+	nulls[1] = (outcome.http_status == 0);
+	values[2] = TimestampTzGetDatum(outcome.update_timestamp);
+	nulls[2] = !outcome.has_update_timestamp;
+	values[3] = Float8GetDatum(outcome.duration_ms);
+	values[4] = CStringGetTextDatum(outcome.error);
+	nulls[4] = (outcome.error[0] == '\0');
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
