@@ -15,3 +15,9 @@ if pg_prove -v -d vatsim_tap test/pgtap/*.sql >"$LOGS/pgtap.log" 2>&1; then
 	touch "$LOGS/pgtap.ok"
 fi
 cat "$LOGS/pgtap.log"
+
+# The worker tests: database "postgres" is vatsim_ingest.database.
+if pg_prove -v -d postgres test/pgtap_worker/*.sql >"$LOGS/worker.log" 2>&1; then
+	touch "$LOGS/worker.ok"
+fi
+cat "$LOGS/worker.log"

@@ -36,6 +36,19 @@ echo "== unit tests (pure C parser)"
 if make -s --no-print-directory -C test/unit check PROVE_FLAGS=-v FIXTURE_DIR="$FIXTURES" >"$LOGS/unit.log" 2>&1; then touch "$LOGS/unit.ok"; fi
 cat "$LOGS/unit.log"
 
+echo "== fetch stage (libcurl) against test/feed_server.py"
+if make -s --no-print-directory -C test/fetch check PROVE_FLAGS=-v FIXTURE_DIR="$FIXTURES" >"$LOGS/fetch.log" 2>&1; then touch "$LOGS/fetch.ok"; fi
+cat "$LOGS/fetch.log"
+
+# The HTTP server the worker tests fetch from (127.0.0.1 only).
+python3 test/feed_server.py --fixtures "$FIXTURES" --port 0 --port-file "$LOGS/port" \
+	--log "$LOGS/feed_server.log" &
+SERVER_PID=$!
+trap 'kill $SERVER_PID 2>/dev/null; rm -rf "$FIXTURES"' EXIT
+for _ in $(seq 100); do [ -s "$LOGS/port" ] && break; sleep 0.1; done
+[ -s "$LOGS/port" ] || fail "test/feed_server.py did not start"
+export FEED_SERVER_URL="http://127.0.0.1:$(cat "$LOGS/port")"
+
 echo "== pg_regress and pgTAP (pg_virtualenv, PostgreSQL 15)"
 pg_virtualenv -t -v 15 -o vatsim_ingest.enabled=off \
 	-o shared_preload_libraries=vatsim_ingest \
@@ -44,11 +57,14 @@ pg_virtualenv -t -v 15 -o vatsim_ingest.enabled=off \
 
 # Count every test: TAP lines from the unit tests and pg_prove, and test
 # files from pg_regress.
-tap_pass=$(cat "$LOGS/unit.log" "$LOGS/pgtap.log" 2>/dev/null | grep -cE '^[[:space:]]*ok [0-9]+')
-tap_fail=$(cat "$LOGS/unit.log" "$LOGS/pgtap.log" 2>/dev/null | grep -cE '^[[:space:]]*not ok [0-9]+')
+TAP_LOGS="$LOGS/unit.log $LOGS/fetch.log $LOGS/pgtap.log $LOGS/worker.log"
+tap_pass=$(cat $TAP_LOGS 2>/dev/null | grep -cE '^[[:space:]]*ok [0-9]+')
+tap_fail=$(cat $TAP_LOGS 2>/dev/null | grep -cE '^[[:space:]]*not ok [0-9]+')
 reg_pass=$(grep -cE '^(test| )[ ]*[a-z_]+ +\.\.\. ok' "$LOGS/regress.log" 2>/dev/null)
 reg_fail=$(grep -cE '\.\.\. FAILED' "$LOGS/regress.log" 2>/dev/null)
 [ -f "$LOGS/unit.ok" ] || tap_fail=$((tap_fail + 1))
+[ -f "$LOGS/fetch.ok" ] || tap_fail=$((tap_fail + 1))
+[ -f "$LOGS/worker.ok" ] || tap_fail=$((tap_fail + 1))
 [ -f "$LOGS/regress.ok" ] || reg_fail=$((reg_fail + (reg_fail == 0)))
 [ -f "$LOGS/pgtap.ok" ] || tap_fail=$((tap_fail + (tap_fail == 0)))
 passed=$((tap_pass + reg_pass))

@@ -7,7 +7,8 @@ DECLARE
     h text;
     acc text := '';
 BEGIN
-    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'vatsim' ORDER BY 1 LOOP
+    -- vatsim.runs is the worker's log of attempts, not stored feed data
+    FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'vatsim' AND tablename <> 'runs' ORDER BY 1 LOOP
         EXECUTE format('SELECT md5(coalesce(string_agg(x::text, ''|'' ORDER BY x::text), '''')) FROM vatsim.%I x', t)
             INTO h;
         acc := acc || t || ':' || h || ';';
