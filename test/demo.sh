@@ -1,8 +1,12 @@
 #!/bin/bash
-# demo.sh: the body of `make demo`.  Builds and installs the extension,
+# demo.sh: the body of `make demo`.  Builds and installs the extension and
 # starts a throw-away PostgreSQL 15 cluster with the library preloaded
-# (pg_virtualenv; as root the server runs as the postgres user), creates the
-# extension, replays the shipped snapshots in time order and prints a summary.
+# (pg_virtualenv; as root the server runs as the postgres user).  Then:
+#  1. backfill: ingests the shipped snapshots in time order (vatsim.ingest_file);
+#  2. live: the background worker fetches a feed every few seconds from a
+#     local server that replays the same real snapshots with current
+#     timestamps (LIVE=1: the real VATSIM feeds instead, every 15 s).
+# DEMO_CYCLES (default 8) bounds how long the live part runs.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -13,14 +17,37 @@ make -s >/dev/null
 $SUDO make -s install >/dev/null
 
 FIXTURES=$(mktemp -d /tmp/vatsim_demo.XXXXXX)
-trap 'rm -rf "$FIXTURES"' EXIT
-for f in test/fixtures/v3-*.json.gz; do
+SERVER_PID=""
+trap '[ -n "$SERVER_PID" ] && kill $SERVER_PID 2>/dev/null; rm -rf "$FIXTURES"' EXIT
+for f in test/fixtures/*.json.gz; do
 	gzip -dc "$f" >"$FIXTURES/$(basename "$f" .gz)"
 done
 chmod 755 "$FIXTURES"
 chmod 644 "$FIXTURES"/*
 export VATSIM_FIXTURES=$FIXTURES
 
-echo "== throw-away cluster (pg_virtualenv), replaying $(ls "$FIXTURES" | wc -l) snapshots"
-pg_virtualenv -t -v 15 -o shared_preload_libraries=vatsim_ingest -o lc_messages=C \
-	psql -X -q -v ON_ERROR_STOP=1 -f test/demo.sql
+if [ "${LIVE:-0}" = 1 ]; then
+	INTERVAL=15s
+	FEED_URL=https://data.vatsim.net/v3/vatsim-data.json
+	TRX_URL=https://data.vatsim.net/v3/transceivers-data.json
+	echo "== live: the real VATSIM feeds every $INTERVAL"
+else
+	INTERVAL=3s
+	python3 test/feed_server.py --fixtures "$FIXTURES" --port 0 --port-file "$FIXTURES/port" &
+	SERVER_PID=$!
+	for _ in $(seq 100); do [ -s "$FIXTURES/port" ] && break; sleep 0.1; done
+	BASE="http://127.0.0.1:$(cat "$FIXTURES/port")"
+	NAMES=$(cd "$FIXTURES" && ls v3-*.json | paste -sd, -)
+	FEED_URL="$BASE/replay?names=$NAMES&step=3"
+	TRX_URL="$BASE/feeds/transceivers-2021-04-21-892stations.json"
+	echo "== local replay of the shipped snapshots (current timestamps) every $INTERVAL"
+fi
+export DEMO_INTERVAL=$INTERVAL DEMO_CYCLES=${DEMO_CYCLES:-8} DEMO_FEED_URL=$FEED_URL DEMO_TRX_URL=$TRX_URL
+
+pg_virtualenv -t -v 15 \
+	-o shared_preload_libraries=vatsim_ingest \
+	-o lc_messages=C \
+	-o vatsim_ingest.database=postgres \
+	-o vatsim_ingest.enabled=off \
+	-o "vatsim_ingest.interval=$INTERVAL" \
+	test/demo_inner.sh
