@@ -227,6 +227,18 @@ extern bool feed_parse(const char *text, size_t len, size_t max_bytes,
 extern void feed_free(FeedDocument *doc);
 
 /*
+ * The checks feed_parse() makes before it looks at the top level, for the
+ * parsers of the other feeds (transceivers_parse.c): UTF-8, NUL bytes,
+ * control characters, nesting depth, JSON syntax, trailing data.  The
+ * caller has checked the size limit and for empty input; text[start] is the
+ * first byte that is not JSON white space.  Returns the root of any type
+ * (free with cJSON_Delete), or NULL with *err filled (path "").
+ */
+struct cJSON;
+extern struct cJSON *feed_parse_json(const char *text, size_t len,
+									 size_t start, FeedError *err);
+
+/*
  * ISO-8601 UTC "YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z" to microseconds, rounding
  * the fraction as PostgreSQL's timestamptz input does (rint).  False when
  * malformed or out of range.

@@ -1501,9 +1501,9 @@ static const char *const tl_names[TL_N] = {
 	"facilities", "ratings", "pilot_ratings", "military_ratings"
 };
 
-/* Parse the bytes into a cJSON tree, or fill err. */
-static cJSON *
-parse_json(const char *text, size_t len, size_t start, FeedError *err)
+/* Parse the bytes into a cJSON tree, or fill err (see feed.h). */
+cJSON *
+feed_parse_json(const char *text, size_t len, size_t start, FeedError *err)
 {
 	ScanResult	scan;
 	cJSON	   *root;
@@ -1628,7 +1628,7 @@ feed_parse(const char *text, size_t len, size_t max_bytes,
 		return doc_error(err, FEED_ERR_EMPTY, "", 0,
 						 "document contains only white space");
 
-	root = parse_json(text, len, start, err);
+	root = feed_parse_json(text, len, start, err);
 	if (root == NULL)
 		return false;
 

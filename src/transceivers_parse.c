@@ -6,8 +6,8 @@
  *		id), see transceivers.h and docs/feed-format.md B.11.
  *
  * The document checks (size limit, empty input, UTF-8, NUL bytes, depth,
- * JSON syntax, trailing data) are feed_parse.c's, so both feeds refuse the
- * same bytes with the same messages; see parse_document().  Then the top
+ * JSON syntax, trailing data) are feed_parse.c's (feed_parse_json), so both
+ * feeds refuse the same bytes with the same messages.  Then the top
  * level must be an array, and each station and each transceiver is mapped
  * with per-record rejection, as in feed_parse.c: a bad record is skipped
  * and counted in doc->rejects, the document goes on.
@@ -221,36 +221,39 @@ check_int32(double d)
 
 /*
  * The bytes into a cJSON tree (of any type), or NULL with *err filled:
- * the checks and messages of feed_parse().
- *
- * INTERIM, until feed_parse.c exports its pre-scan + parse as
- * feed_parse_json(): feed_parse() itself checks the bytes, and when it gets
- * as far as the type of the top level (the JSON is then known to be valid)
- * the text is parsed again.  Valid documents are parsed twice.
+ * the checks and messages of feed_parse(), whose pre-scan and parse
+ * (feed_parse_json) do all but the size limit and empty input.
  */
 static cJSON *
 parse_document(const char *text, size_t len, size_t max_bytes,
 			   FeedError *err)
 {
-	FeedDocument probe;
-	cJSON	   *root;
+	size_t		start;
 
-	if (feed_parse(text, len, max_bytes, &probe, err))
-		feed_free(&probe);
-	else if (err->code == FEED_ERR_EMPTY ||
-			 err->code == FEED_ERR_ENCODING ||
-			 err->code == FEED_ERR_TOO_DEEP ||
-			 err->code == FEED_ERR_SYNTAX ||
-			 ((err->code == FEED_ERR_TOO_LARGE ||
-			   err->code == FEED_ERR_NO_MEMORY) && err->path[0] == '\0'))
+	if (max_bytes > 0 && len > max_bytes)
+	{
+		doc_error(err, FEED_ERR_TOO_LARGE,
+				  "document is %zu bytes, more than the limit of %zu",
+				  len, max_bytes);
 		return NULL;
-	/* valid JSON: the text ends where the value (and white space) ends */
-	memset(err, 0, sizeof(*err));
-	root = cJSON_ParseWithLength(text, len);
-	if (root == NULL)
-		/* only an allocation failure inside cJSON gets here */
-		doc_error(err, FEED_ERR_SYNTAX, "invalid JSON at byte 0");
-	return root;
+	}
+	if (text == NULL || len == 0)
+	{
+		doc_error(err, FEED_ERR_EMPTY, "document is empty");
+		return NULL;
+	}
+	for (start = 0; start < len; start++)
+	{
+		if (text[start] != ' ' && text[start] != '\t' &&
+			text[start] != '\n' && text[start] != '\r')
+			break;
+	}
+	if (start == len)
+	{
+		doc_error(err, FEED_ERR_EMPTY, "document contains only white space");
+		return NULL;
+	}
+	return feed_parse_json(text, len, start, err);
 }
 
 
@@ -666,7 +669,9 @@ transceivers_parse(const char *text, size_t len, size_t max_bytes,
 	{
 		Station    *st = &s.stations[kept];
 
-		if (!map_station(&doc->rejects, idx, el, doc->rows + n_rows, &s, st))
+		/* rows is NULL when there is no transceiver at all */
+		if (!map_station(&doc->rejects, idx, el,
+						 doc->rows ? doc->rows + n_rows : NULL, &s, st))
 			continue;
 		st->first = n_rows;
 		n_rows += st->n;
