@@ -40,3 +40,7 @@ cc -O2 -o "$BENCH_TMP/parse_time" bench/parse_time.c -lcjson
 echo "== throw-away cluster (pg_virtualenv, PostgreSQL 15)"
 pg_virtualenv -t -v 15 -o shared_preload_libraries=vatsim_ingest -o lc_messages=C \
 	bench/in_cluster.sh
+
+echo
+echo "== worker memory over ${WORKER_CYCLES:-2000} cycles (bench/worker_rss.sh)"
+bench/worker_rss.sh "${WORKER_CYCLES:-2000}"
