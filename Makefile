@@ -21,8 +21,13 @@ OBJS = \
 	src/store_transceivers.o \
 	src/ingest.o \
 	src/worker_status.o \
-	src/worker.o
-DATA = vatsim_ingest--0.1.0.sql vatsim_ingest--0.1.0--0.2.0.sql
+	src/worker.o \
+	src/geometry.o \
+	src/sectors.o \
+	src/occupancy.o \
+	src/history.o
+DATA = vatsim_ingest--0.1.0.sql vatsim_ingest--0.1.0--0.2.0.sql \
+	vatsim_ingest--0.2.0--0.3.0.sql
 
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -std=gnu11 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)

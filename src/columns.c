@@ -118,6 +118,12 @@ col_time(ColumnBuf *c, FeedTime t)
 }
 
 void
+col_tstz(ColumnBuf *c, TimestampTz t)
+{
+	col_push(c, TimestampTzGetDatum(t), false);
+}
+
+void
 col_bool(ColumnBuf *c, int v)
 {
 	if (v < 0)

@@ -45,6 +45,7 @@ extern void col_int8(ColumnBuf *c, int64 v);
 extern void col_null(ColumnBuf *c);
 extern void col_float(ColumnBuf *c, double v);	/* NaN -> null */
 extern void col_time(ColumnBuf *c, FeedTime t); /* FEED_NULL_TIME -> null */
+extern void col_tstz(ColumnBuf *c, TimestampTz t);
 extern void col_bool(ColumnBuf *c, int v);	/* -1 -> null */
 extern void col_text_lines(ColumnBuf *c, const char **lines, int n); /* n<0 -> null */
 /* Push a plan's FP_NFIELDS strings and revision_id into cols[0..FP_NFIELDS]. */

@@ -27,7 +27,11 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "access/xact.h"
+#include "utils/resowner.h"
+
 #include "columns.h"
+#include "occupancy.h"
 #include "feed.h"
 #include "ingest.h"
 #include "store.h"
@@ -187,11 +191,11 @@ check_snapshot_order(TimestampTz ts)
 
 static void
 insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
-					double duration_ms)
+					double duration_ms, const IngestResult *result)
 {
 	static const Oid types[] = {
 		TIMESTAMPTZOID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID,
-		INT4OID, INT4OID, INT4OID, INT8OID, FLOAT8OID
+		INT4OID, INT4OID, INT4OID, INT8OID, FLOAT8OID, INT4OID, TEXTOID
 	};
 	Datum		values[lengthof(types)];
 	char		nulls[lengthof(types)];
@@ -204,8 +208,8 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 	store_prepare(&snapshot_plan,
 				  "INSERT INTO vatsim.snapshots (update_timestamp, feed_version, "
 				  "pilots, controllers, atis, prefiles, servers, connected_clients, "
-				  "unique_users, rejected, bytes, duration_ms) "
-				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+				  "unique_users, rejected, bytes, duration_ms, positions, sector_error) "
+				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
 				  lengthof(types), types);
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = TimestampTzGetDatum(ts);
@@ -217,6 +221,10 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 	values[9] = Int32GetDatum(doc->rejects.count);
 	values[10] = Int64GetDatum((int64) len);
 	values[11] = Float8GetDatum(duration_ms);
+	values[12] = Int32GetDatum(result->positions);
+	values[13] = CStringGetTextDatum(result->sector_error);
+	if (result->sector_error[0] == '\0')
+		nulls[13] = 'n';
 	for (i = 0; i < 3; i++)
 	{
 		values[slot[i]] = Int32GetDatum((int32) optional[i]);
@@ -227,6 +235,48 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 	if (rc != SPI_OK_INSERT)
 		elog(ERROR, "vatsim_ingest: could not record snapshot: %s",
 			 SPI_result_code_string(rc));
+}
+
+/*
+ * Occupancy runs in a subtransaction: if it fails, the snapshot's flights
+ * and positions still commit, the error is kept with the snapshot, and the
+ * next snapshot continues from the state stored before this one.
+ */
+static void
+process_sectors(const FeedDocument *doc, const int64 *flight_ids,
+				TimestampTz ts, IngestResult *result)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ResourceOwner owner = CurrentResourceOwner;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(cxt);
+	PG_TRY();
+	{
+		occupancy_process(doc, flight_ids, ts);
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(cxt);
+		CurrentResourceOwner = owner;
+		snprintf(result->sector_error, sizeof(result->sector_error), "%s", edata->message);
+		ereport(WARNING,
+				errcode(edata->sqlerrcode),
+				errmsg("sector processing failed for VATSIM snapshot %s: %s",
+					   utc_str(ts), edata->message),
+				errhint("The snapshot's flights and positions were stored; occupancy continues with the next snapshot."));
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
 }
 
 void
@@ -269,11 +319,14 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 	result->duplicate = check_snapshot_order(ts);
 	if (!result->duplicate)
 	{
+		int64	   *flight_ids;
+
 		store_current_state(&doc, ts);
-		store_pilots(&doc, ts, vi_reconnect_grace);
+		flight_ids = store_pilots(&doc, ts, vi_reconnect_grace, &result->positions);
+		process_sectors(&doc, flight_ids, ts, result);
 		INSTR_TIME_SET_CURRENT(elapsed);
 		INSTR_TIME_SUBTRACT(elapsed, start);
-		insert_snapshot_row(&doc, ts, len, INSTR_TIME_GET_MILLISEC(elapsed));
+		insert_snapshot_row(&doc, ts, len, INSTR_TIME_GET_MILLISEC(elapsed), result);
 	}
 	SPI_finish();
 

@@ -19,7 +19,9 @@ typedef struct IngestResult
 	int			atis;
 	int			prefiles;
 	int			rejected;
+	int			positions;		/* pilots inside vatsim_ingest.region */
 	double		duration_ms;
+	char		sector_error[256];	/* "" unless sector processing failed */
 } IngestResult;
 
 /*

@@ -16,7 +16,9 @@
 #include "lib/stringinfo.h"
 
 #include "columns.h"
+#include "sectors.h"
 #include "store.h"
+#include "vatsim_ingest.h"
 
 enum
 {
@@ -305,20 +307,16 @@ mark_offline(TimestampTz ts)
 	store_execute(offline_plan, values, SPI_OK_UPDATE);
 }
 
-void
-store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s)
+static void
+fill_pilot_columns(ColumnBuf *cols, const FeedPilot *pilots, int n)
 {
-	int			n = doc->n_pilots;
-	ColumnBuf	cols[PC_NCOLUMNS];
-	int64	   *flight_ids = palloc(sizeof(int64) * Max(n, 1));
-	bool	   *plan_changed = palloc(sizeof(bool) * Max(n, 1));
 	int			i;
 
 	for (i = 0; i < PC_NCOLUMNS; i++)
 		col_init(&cols[i], pilot_columns[i].type, n);
 	for (i = 0; i < n; i++)
 	{
-		const FeedPilot *p = &doc->pilots[i];
+		const FeedPilot *p = &pilots[i];
 
 		col_text(&cols[PC_CALLSIGN], p->callsign);
 		col_int(&cols[PC_CID], p->cid);
@@ -339,15 +337,109 @@ store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s)
 		col_time(&cols[PC_LOGON_TIME], p->logon_time);
 		col_time(&cols[PC_LAST_UPDATED], p->last_updated);
 	}
+}
 
-	if (n > 0)
-		stitch_flights(doc, cols, ts, reconnect_grace_s, flight_ids, plan_changed);
-	for (i = 0; i < n; i++)
-		col_int8(&cols[PC_FLIGHT_ID], flight_ids[i]);
+/*
+ * History (flights, positions, plan versions) is kept only for pilots in
+ * the region; the rest of the network is current state only.  tracked[i]
+ * says which; returns how many.
+ */
+static int
+region_filter(const FeedDocument *doc, bool *tracked)
+{
+	const SectorCacheView *view;
+	const GeoIndexEntry **found;
+	int			region_tag = -1;
+	int			ntracked = 0;
+	int			i;
 
-	store_positions(cols, ts);
+	if (vi_region == NULL || vi_region[0] == '\0')
+	{
+		for (i = 0; i < doc->n_pilots; i++)
+			tracked[i] = true;
+		return doc->n_pilots;
+	}
+	view = sectors_lookup_prepare();
+	for (i = 0; i < view->nsets; i++)
+		if (strcmp(view->set_names[i], vi_region) == 0)
+			region_tag = i;
+	if (region_tag < 0)
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_OBJECT),
+				errmsg("vatsim_ingest.region names sector set \"%s\", which is not loaded", vi_region),
+				errhint("Load it with vatsim.load_sectors(), or set vatsim_ingest.region to '' for the whole world."));
+	found = palloc(sizeof(GeoIndexEntry *) * Max(view->nentries, 1));
+	for (i = 0; i < doc->n_pilots; i++)
+	{
+		const FeedPilot *p = &doc->pilots[i];
+		int			n = geo_index_lookup(view->index, p->longitude, p->latitude,
+										 p->altitude != FEED_NULL_INT, (int32) p->altitude,
+										 found, view->nentries);
+		int			k;
+
+		tracked[i] = false;
+		for (k = 0; k < Min(n, view->nentries); k++)
+			if (found[k]->tag == region_tag)
+				tracked[i] = true;
+		ntracked += tracked[i];
+	}
+	return ntracked;
+}
+
+int64 *
+store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s,
+			 int *positions)
+{
+	int			n = doc->n_pilots;
+	ColumnBuf	cols[PC_NCOLUMNS];
+	ColumnBuf	sub_cols[PC_NCOLUMNS];
+	ColumnBuf  *hist = cols;
+	FeedDocument sub = *doc;
+	bool	   *tracked = palloc(sizeof(bool) * Max(n, 1));
+	int64	   *flight_ids = palloc(sizeof(int64) * Max(n, 1));
+	int64	   *sub_ids;
+	bool	   *plan_changed = palloc(sizeof(bool) * Max(n, 1));
+	int			ntracked = region_filter(doc, tracked);
+	int			i;
+	int			k;
+
+	fill_pilot_columns(cols, doc->pilots, n);
+	if (ntracked < n)
+	{
+		/* the region's pilots, for flights and positions */
+		FeedPilot  *in = palloc(sizeof(FeedPilot) * Max(ntracked, 1));
+
+		for (i = 0, k = 0; i < n; i++)
+			if (tracked[i])
+				in[k++] = doc->pilots[i];
+		sub.pilots = in;
+		sub.n_pilots = ntracked;
+		fill_pilot_columns(sub_cols, in, ntracked);
+		hist = sub_cols;
+	}
+	sub_ids = palloc(sizeof(int64) * Max(ntracked, 1));
+	if (ntracked > 0)
+		stitch_flights(&sub, hist, ts, reconnect_grace_s, sub_ids, plan_changed);
+	for (i = 0; i < ntracked; i++)
+		col_int8(&hist[PC_FLIGHT_ID], sub_ids[i]);
+	store_positions(hist, ts);
+	store_plan_versions(&sub, sub_ids, plan_changed, ts);
+	mark_offline(ts);
+
+	/* current state: every pilot, with its flight where it has one */
+	for (i = 0, k = 0; i < n; i++)
+	{
+		flight_ids[i] = tracked[i] ? sub_ids[k++] : -1;
+		if (hist != cols)
+		{
+			if (flight_ids[i] >= 0)
+				col_int8(&cols[PC_FLIGHT_ID], flight_ids[i]);
+			else
+				col_null(&cols[PC_FLIGHT_ID]);
+		}
+	}
 	table_upsert(&pilots_spec, cols);
 	table_delete_absent(&pilots_spec, &cols[PC_CALLSIGN]);
-	store_plan_versions(doc, flight_ids, plan_changed, ts);
-	mark_offline(ts);
+	*positions = ntracked;
+	return flight_ids;
 }

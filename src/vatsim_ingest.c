@@ -22,6 +22,7 @@
 #include "utils/memutils.h"
 
 #include "fetch.h"
+#include "sectors.h"
 #include "vatsim_ingest.h"
 
 PG_MODULE_MAGIC;
@@ -38,6 +39,12 @@ int			vi_timeout_ms = 10000;
 int			vi_backoff_max_ms = 300000;
 int			vi_run_log_retention_s = 7 * 24 * 3600;
 bool		vi_allow_file_urls = false;
+char	   *vi_region = NULL;
+char	   *vi_occupancy_sets = NULL;
+int			vi_exit_speed_kt = 30;
+int			vi_exit_polls = 2;
+int			vi_enter_speed_kt = 60;
+int			vi_stale_after_s = 300;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
 static shmem_startup_hook_type prev_shmem_startup_hook = NULL;
@@ -169,6 +176,36 @@ define_worker_settings(void)
 							 NULL, NULL, NULL);
 }
 
+static void
+define_sector_settings(void)
+{
+	DefineCustomStringVariable("vatsim_ingest.region",
+							   "Sector set whose union bounds the history kept; empty keeps the whole world.",
+							   "Flights, positions and occupancy are kept only for pilots inside it; current-state tables keep the whole network.",
+							   &vi_region, "", PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("vatsim_ingest.occupancy_sets",
+							   "Comma-separated sector sets whose occupancy is tracked; empty tracks every set.",
+							   NULL,
+							   &vi_occupancy_sets, "", PGC_SUSET, GUC_LIST_INPUT, NULL, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.exit_speed_kt",
+							"Groundspeed below which a snapshot counts as slow (landed), knots.",
+							NULL,
+							&vi_exit_speed_kt, 30, 0, 2000, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.exit_polls",
+							"Consecutive slow snapshots that close every open interval of a flight.",
+							NULL,
+							&vi_exit_polls, 2, 1, 1000, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.enter_speed_kt",
+							"Groundspeed at or above which a flight enters a sector, knots.",
+							NULL,
+							&vi_enter_speed_kt, 60, 0, 2000, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.stale_after",
+							"How long a flight may be absent from the feed before its intervals close as gone.",
+							NULL,
+							&vi_stale_after_s, 300, 0, 7 * 24 * 3600, PGC_SUSET, GUC_UNIT_S,
+							NULL, NULL, NULL);
+}
+
 void
 _PG_init(void)
 {
@@ -201,6 +238,8 @@ _PG_init(void)
 							NULL, NULL, NULL);
 
 	define_worker_settings();
+	define_sector_settings();
+	sectors_init();
 
 	if (process_shared_preload_libraries_in_progress)
 	{

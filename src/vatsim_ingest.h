@@ -5,7 +5,7 @@
 #ifndef VATSIM_INGEST_H
 #define VATSIM_INGEST_H
 
-#define VATSIM_INGEST_VERSION "0.2.0"
+#define VATSIM_INGEST_VERSION "0.3.0"
 
 /* vatsim_ingest.max_feed_bytes: largest document accepted, in bytes */
 extern int	vi_max_feed_bytes;
@@ -23,6 +23,14 @@ extern int	vi_timeout_ms;
 extern int	vi_backoff_max_ms;
 extern int	vi_run_log_retention_s;
 extern bool vi_allow_file_urls;
+
+/* Sectors and occupancy */
+extern char *vi_region;
+extern char *vi_occupancy_sets;
+extern int	vi_exit_speed_kt;
+extern int	vi_exit_polls;
+extern int	vi_enter_speed_kt;
+extern int	vi_stale_after_s;
 
 /* worker.c */
 extern PGDLLEXPORT void vatsim_worker_main(Datum arg);

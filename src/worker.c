@@ -240,6 +240,9 @@ store_cycle(const FetchResponse *feed, const TransceiversDocument *trx,
 		o->update_timestamp = ir.update_timestamp;
 		o->has_update_timestamp = true;
 		o->rows = ir.pilots + ir.controllers + ir.atis + ir.prefiles;
+		if (ir.sector_error[0] != '\0')
+			snprintf(o->error, sizeof(o->error), "sector processing failed: %s",
+					 ir.sector_error);
 		if (ir.duplicate)
 			o->result = CYCLE_UNCHANGED;
 		else if (trx != NULL)

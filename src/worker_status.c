@@ -151,7 +151,8 @@ status_cycle_finished(const CycleOutcome *outcome, uint64 serving,
 	vatsim_shared->last = *outcome;
 	if (success)
 		vatsim_shared->last_success = outcome->finished;
-	else if (outcome->result != CYCLE_DISABLED)
+	if ((success && outcome->error[0] != '\0') ||
+		(!success && outcome->result != CYCLE_DISABLED))
 	{
 		vatsim_shared->last_error_at = outcome->finished;
 		strlcpy(vatsim_shared->last_error, outcome->error,

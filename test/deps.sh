@@ -9,7 +9,10 @@ make gcc pkg-config gzip perl python3
 postgresql-15 postgresql-server-dev-15 postgresql-common
 libcurl4-openssl-dev libcjson-dev
 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
+postgresql-15-postgis-3
 "
+# postgresql-15-postgis-3 is for the tests only (an oracle for point-in-polygon
+# and the benchmark's baseline); the extension never depends on PostGIS.
 
 missing=""
 for p in $PACKAGES; do

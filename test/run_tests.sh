@@ -28,8 +28,9 @@ for f in test/fixtures/*.json.gz; do
 	gzip -dc "$f" >"$FIXTURES/$(basename "$f" .gz)"
 done
 cp test/bad/* "$FIXTURES/"
-chmod 755 "$FIXTURES"
-chmod 644 "$FIXTURES"/*
+mkdir "$FIXTURES/vatspy"
+cp test/fixtures/vatspy/Boundaries.geojson "$FIXTURES/vatspy/"
+chmod -R a+rX "$FIXTURES"
 export VATSIM_FIXTURES=$FIXTURES
 
 echo "== unit tests (pure C parser)"

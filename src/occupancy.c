@@ -1,0 +1,455 @@
+/*
+ * occupancy.c
+ *		Stage 5b: the occupancy state machine.  For every pilot of a snapshot,
+ *		in the snapshot's transaction, open and close the intervals of its
+ *		flight in the tracked sector sets:
+ *
+ *	1. leave: an open interval whose sector no longer contains the pilot
+ *	   closes at this snapshot's time, at the last position seen (inside);
+ *	2. slow: below exit_speed_kt counts a slow snapshot, anything else
+ *	   resets; at exit_polls every open interval closes here (landed);
+ *	3. enter: a containing sector without an open interval opens one if the
+ *	   groundspeed is at least enter_speed_kt;
+ *	4. gone: a flight absent longer than stale_after closes its intervals at
+ *	   its last-seen time and position, and its state is dropped.
+ *
+ * All state is in tables (vatsim.sector_occupancy's open rows and
+ * vatsim.occupancy_state), read at the start and written at the end, so a
+ * restart between two snapshots continues exactly.  A fixed number of
+ * statements per snapshot.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/varlena.h"
+
+#include "columns.h"
+#include "occupancy.h"
+#include "sectors.h"
+#include "vatsim_ingest.h"
+
+typedef struct OpenInterval
+{
+	int64		occupancy_id;
+	char	   *sector_set;
+	char	   *sector;
+	bool		closed;			/* closed in this snapshot */
+} OpenInterval;
+
+typedef struct FlightState
+{
+	int64		flight_id;		/* hash key */
+	bool		has_state;		/* a row in occupancy_state */
+	bool		seen;			/* in this snapshot */
+	TimestampTz last_seen;
+	double		lat;
+	double		lon;
+	FeedInt		alt;
+	int			slow_polls;
+	int			nopen;
+	int			maxopen;
+	OpenInterval *open;
+} FlightState;
+
+/* Rows to write, as column buffers. */
+typedef struct Writes
+{
+	ColumnBuf	close_id, close_time, close_lat, close_lon, close_alt, close_reason;
+	ColumnBuf	open_flight, open_callsign, open_set, open_sector, open_lat, open_lon, open_alt;
+	ColumnBuf	st_flight, st_seen, st_lat, st_lon, st_alt, st_slow;
+	ColumnBuf	drop_flight;
+} Writes;
+
+static SPIPlanPtr open_plan;
+static SPIPlanPtr state_plan;
+static SPIPlanPtr close_plan;
+static SPIPlanPtr insert_plan;
+static SPIPlanPtr upsert_state_plan;
+static SPIPlanPtr drop_state_plan;
+
+static FlightState *
+flight_entry(HTAB *flights, int64 flight_id)
+{
+	bool		found;
+	FlightState *f = hash_search(flights, &flight_id, HASH_ENTER, &found);
+
+	if (!found)
+	{
+		memset(((char *) f) + sizeof(int64), 0, sizeof(FlightState) - sizeof(int64));
+		f->alt = FEED_NULL_INT;
+	}
+	return f;
+}
+
+static void
+add_open(FlightState *f, int64 id, char *set, char *sector)
+{
+	if (f->nopen == f->maxopen)
+	{
+		f->maxopen = Max(4, f->maxopen * 2);
+		f->open = f->open ? repalloc(f->open, sizeof(OpenInterval) * f->maxopen)
+			: palloc(sizeof(OpenInterval) * f->maxopen);
+	}
+	f->open[f->nopen].occupancy_id = id;
+	f->open[f->nopen].sector_set = set;
+	f->open[f->nopen].sector = sector;
+	f->open[f->nopen].closed = false;
+	f->nopen++;
+}
+
+/* Read every open interval and every tracker state row. */
+static HTAB *
+load_state(void)
+{
+	HASHCTL		ctl;
+	HTAB	   *flights;
+	uint64		row;
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(FlightState);
+	ctl.hcxt = CurrentMemoryContext;
+	flights = hash_create("vatsim_ingest occupancy", 4096, &ctl,
+						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	store_prepare(&open_plan,
+				  "SELECT occupancy_id, flight_id, sector_set, sector FROM vatsim.sector_occupancy "
+				  "WHERE exit_time IS NULL ORDER BY occupancy_id", 0, NULL);
+	store_execute(open_plan, NULL, SPI_OK_SELECT);
+	for (row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[row];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		FlightState *f = flight_entry(flights,
+									  DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull)));
+
+		add_open(f, DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull)),
+				 SPI_getvalue(tup, desc, 3), SPI_getvalue(tup, desc, 4));
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	store_prepare(&state_plan,
+				  "SELECT flight_id, last_seen, latitude, longitude, altitude, slow_polls "
+				  "FROM vatsim.occupancy_state", 0, NULL);
+	store_execute(state_plan, NULL, SPI_OK_SELECT);
+	for (row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[row];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		FlightState *f = flight_entry(flights,
+									  DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull)));
+
+		f->has_state = true;
+		f->last_seen = DatumGetTimestampTz(SPI_getbinval(tup, desc, 2, &isnull));
+		f->lat = DatumGetFloat8(SPI_getbinval(tup, desc, 3, &isnull));
+		f->lon = DatumGetFloat8(SPI_getbinval(tup, desc, 4, &isnull));
+		f->alt = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
+		if (isnull)
+			f->alt = FEED_NULL_INT;
+		f->slow_polls = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
+	}
+	SPI_freetuptable(SPI_tuptable);
+	return flights;
+}
+
+static void
+writes_init(Writes *w)
+{
+	col_init(&w->close_id, COL_INT8, 64);
+	col_init(&w->close_time, COL_TSTZ, 64);
+	col_init(&w->close_lat, COL_FLOAT8, 64);
+	col_init(&w->close_lon, COL_FLOAT8, 64);
+	col_init(&w->close_alt, COL_INT4, 64);
+	col_init(&w->close_reason, COL_TEXT, 64);
+	col_init(&w->open_flight, COL_INT8, 64);
+	col_init(&w->open_callsign, COL_TEXT, 64);
+	col_init(&w->open_set, COL_TEXT, 64);
+	col_init(&w->open_sector, COL_TEXT, 64);
+	col_init(&w->open_lat, COL_FLOAT8, 64);
+	col_init(&w->open_lon, COL_FLOAT8, 64);
+	col_init(&w->open_alt, COL_INT4, 64);
+	col_init(&w->st_flight, COL_INT8, 64);
+	col_init(&w->st_seen, COL_TSTZ, 64);
+	col_init(&w->st_lat, COL_FLOAT8, 64);
+	col_init(&w->st_lon, COL_FLOAT8, 64);
+	col_init(&w->st_alt, COL_INT4, 64);
+	col_init(&w->st_slow, COL_INT4, 64);
+	col_init(&w->drop_flight, COL_INT8, 64);
+}
+
+static void
+close_interval(Writes *w, OpenInterval *iv, TimestampTz when, double lat,
+			   double lon, FeedInt alt, const char *reason)
+{
+	col_int8(&w->close_id, iv->occupancy_id);
+	col_tstz(&w->close_time, when);
+	col_float(&w->close_lat, lat);
+	col_float(&w->close_lon, lon);
+	col_int(&w->close_alt, alt);
+	col_text(&w->close_reason, reason);
+	iv->closed = true;
+}
+
+/* Is the set tracked (vatsim_ingest.occupancy_sets, empty = all)? */
+static bool
+set_tracked(const char *name)
+{
+	char	   *list;
+	List	   *names;
+	ListCell   *lc;
+	bool		tracked = false;
+
+	if (vi_occupancy_sets == NULL || vi_occupancy_sets[0] == '\0')
+		return true;
+	list = pstrdup(vi_occupancy_sets);
+	if (!SplitIdentifierString(list, ',', &names))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid list syntax in vatsim_ingest.occupancy_sets"));
+	foreach(lc, names)
+		if (strcmp((char *) lfirst(lc), name) == 0)
+			tracked = true;
+	return tracked;
+}
+
+static bool
+name_tracked(const SectorCacheView *view, const bool *tracked, const char *set)
+{
+	int			i;
+
+	for (i = 0; i < view->nsets; i++)
+		if (strcmp(view->set_names[i], set) == 0)
+			return tracked[i];
+	return false;				/* a set no longer loaded: leave it alone */
+}
+
+/* Rules 1-3 for one present pilot. */
+static void
+process_pilot(Writes *w, FlightState *f, const FeedPilot *p, TimestampTz ts,
+			  const GeoIndexEntry **found, int nfound,
+			  const SectorCacheView *view, const bool *tracked)
+{
+	int			gs = p->groundspeed == FEED_NULL_INT ? 0 : (int) p->groundspeed;
+	bool		keep_state;
+	int			i;
+	int			j;
+
+	/* 1. leave (intervals of sets no longer tracked are left alone) */
+	for (i = 0; i < f->nopen; i++)
+	{
+		OpenInterval *iv = &f->open[i];
+		bool		inside = false;
+
+		if (!name_tracked(view, tracked, iv->sector_set))
+			continue;
+		for (j = 0; j < nfound && !inside; j++)
+			inside = strcmp(found[j]->sector->name, iv->sector) == 0 &&
+				strcmp(view->set_names[found[j]->tag], iv->sector_set) == 0;
+		if (!inside)
+		{
+			if (f->has_state)
+				close_interval(w, iv, ts, f->lat, f->lon, f->alt, "left");
+			else
+				close_interval(w, iv, ts, p->latitude, p->longitude, p->altitude, "left");
+		}
+	}
+
+	/* 2. slow */
+	f->slow_polls = gs < vi_exit_speed_kt ? f->slow_polls + 1 : 0;
+	if (f->slow_polls >= vi_exit_polls)
+		for (i = 0; i < f->nopen; i++)
+			if (!f->open[i].closed &&
+				name_tracked(view, tracked, f->open[i].sector_set))
+				close_interval(w, &f->open[i], ts, p->latitude, p->longitude,
+							   p->altitude, "slow");
+
+	/* 3. enter */
+	keep_state = f->slow_polls > 0;
+	for (j = 0; j < nfound; j++)
+	{
+		const char *set = view->set_names[found[j]->tag];
+		bool		open = false;
+
+		if (!tracked[found[j]->tag])
+			continue;
+		for (i = 0; i < f->nopen && !open; i++)
+			open = !f->open[i].closed && strcmp(f->open[i].sector, found[j]->sector->name) == 0 &&
+				strcmp(f->open[i].sector_set, set) == 0;
+		if (!open && gs >= vi_enter_speed_kt)
+		{
+			col_int8(&w->open_flight, f->flight_id);
+			col_text(&w->open_callsign, p->callsign);
+			col_text(&w->open_set, set);
+			col_text(&w->open_sector, found[j]->sector->name);
+			col_float(&w->open_lat, p->latitude);
+			col_float(&w->open_lon, p->longitude);
+			col_int(&w->open_alt, p->altitude);
+			open = true;
+		}
+		keep_state |= open;
+	}
+
+	/* the state a restart needs: kept while an interval is open or slow counts */
+	for (i = 0; i < f->nopen; i++)
+		keep_state |= !f->open[i].closed;
+	if (keep_state)
+	{
+		col_int8(&w->st_flight, f->flight_id);
+		col_tstz(&w->st_seen, ts);
+		col_float(&w->st_lat, p->latitude);
+		col_float(&w->st_lon, p->longitude);
+		col_int(&w->st_alt, p->altitude);
+		col_int(&w->st_slow, f->slow_polls);
+	}
+	else if (f->has_state)
+		col_int8(&w->drop_flight, f->flight_id);
+}
+
+static void
+write_changes(Writes *w, TimestampTz ts)
+{
+	Datum		values[8];
+
+	if (w->close_id.n > 0)
+	{
+		static const Oid types[] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, FLOAT8ARRAYOID,
+		FLOAT8ARRAYOID, INT4ARRAYOID, TEXTARRAYOID};
+
+		store_prepare(&close_plan,
+					  "UPDATE vatsim.sector_occupancy o SET exit_time = u.t, exit_lat = u.lat, "
+					  "exit_lon = u.lon, exit_altitude = u.alt, exit_reason = u.reason "
+					  "FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), "
+					  "pg_catalog.unnest($2::pg_catalog.timestamptz[]), pg_catalog.unnest($3::pg_catalog.float8[]), "
+					  "pg_catalog.unnest($4::pg_catalog.float8[]), pg_catalog.unnest($5::pg_catalog.int4[]), "
+					  "pg_catalog.unnest($6::pg_catalog.text[])) AS u(id, t, lat, lon, alt, reason) "
+					  "WHERE o.occupancy_id OPERATOR(pg_catalog.=) u.id",
+					  lengthof(types), types);
+		values[0] = col_array(&w->close_id);
+		values[1] = col_array(&w->close_time);
+		values[2] = col_array(&w->close_lat);
+		values[3] = col_array(&w->close_lon);
+		values[4] = col_array(&w->close_alt);
+		values[5] = col_array(&w->close_reason);
+		store_execute(close_plan, values, SPI_OK_UPDATE);
+	}
+	if (w->open_flight.n > 0)
+	{
+		static const Oid types[] = {TIMESTAMPTZOID, INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
+		TEXTARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID, INT4ARRAYOID};
+
+		store_prepare(&insert_plan,
+					  "INSERT INTO vatsim.sector_occupancy (flight_id, callsign, sector_set, sector, "
+					  "entry_time, entry_lat, entry_lon, entry_altitude) "
+					  "SELECT u.f, u.c, u.s, u.x, $1, u.lat, u.lon, u.alt "
+					  "FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), "
+					  "pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[]), "
+					  "pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.float8[]), "
+					  "pg_catalog.unnest($7::pg_catalog.float8[]), pg_catalog.unnest($8::pg_catalog.int4[])) "
+					  "AS u(f, c, s, x, lat, lon, alt)",
+					  lengthof(types), types);
+		values[0] = TimestampTzGetDatum(ts);
+		values[1] = col_array(&w->open_flight);
+		values[2] = col_array(&w->open_callsign);
+		values[3] = col_array(&w->open_set);
+		values[4] = col_array(&w->open_sector);
+		values[5] = col_array(&w->open_lat);
+		values[6] = col_array(&w->open_lon);
+		values[7] = col_array(&w->open_alt);
+		store_execute(insert_plan, values, SPI_OK_INSERT);
+	}
+	if (w->st_flight.n > 0)
+	{
+		static const Oid types[] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, FLOAT8ARRAYOID,
+		FLOAT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID};
+
+		store_prepare(&upsert_state_plan,
+					  "INSERT INTO vatsim.occupancy_state AS s (flight_id, last_seen, latitude, longitude, "
+					  "altitude, slow_polls) SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), "
+					  "pg_catalog.unnest($2::pg_catalog.timestamptz[]), pg_catalog.unnest($3::pg_catalog.float8[]), "
+					  "pg_catalog.unnest($4::pg_catalog.float8[]), pg_catalog.unnest($5::pg_catalog.int4[]), "
+					  "pg_catalog.unnest($6::pg_catalog.int4[])) "
+					  "ON CONFLICT (flight_id) DO UPDATE SET last_seen = EXCLUDED.last_seen, "
+					  "latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, "
+					  "altitude = EXCLUDED.altitude, slow_polls = EXCLUDED.slow_polls",
+					  lengthof(types), types);
+		values[0] = col_array(&w->st_flight);
+		values[1] = col_array(&w->st_seen);
+		values[2] = col_array(&w->st_lat);
+		values[3] = col_array(&w->st_lon);
+		values[4] = col_array(&w->st_alt);
+		values[5] = col_array(&w->st_slow);
+		store_execute(upsert_state_plan, values, SPI_OK_INSERT);
+	}
+	if (w->drop_flight.n > 0)
+	{
+		static const Oid types[] = {INT8ARRAYOID};
+
+		store_prepare(&drop_state_plan,
+					  "DELETE FROM vatsim.occupancy_state s USING pg_catalog.unnest($1::pg_catalog.int8[]) AS d(id) "
+					  "WHERE s.flight_id OPERATOR(pg_catalog.=) d.id",
+					  1, types);
+		values[0] = col_array(&w->drop_flight);
+		store_execute(drop_state_plan, values, SPI_OK_DELETE);
+	}
+}
+
+void
+occupancy_process(const FeedDocument *doc, const int64 *flight_ids,
+				  TimestampTz ts)
+{
+	const SectorCacheView *view = sectors_lookup_prepare();
+	const GeoIndexEntry **found = palloc(sizeof(GeoIndexEntry *) * Max(view->nentries, 1));
+	bool	   *tracked = palloc0(sizeof(bool) * Max(view->nsets, 1));
+	int64		stale_us = (int64) vi_stale_after_s * USECS_PER_SEC;
+	HTAB	   *flights;
+	HASH_SEQ_STATUS seq;
+	FlightState *f;
+	Writes		w;
+	int			i;
+
+	for (i = 0; i < view->nsets; i++)
+		tracked[i] = set_tracked(view->set_names[i]);
+	flights = load_state();
+	writes_init(&w);
+
+	for (i = 0; i < doc->n_pilots; i++)
+	{
+		const FeedPilot *p = &doc->pilots[i];
+		int			nfound;
+		int			k;
+		int			kept = 0;
+
+		if (flight_ids[i] < 0)
+			continue;
+		f = flight_entry(flights, flight_ids[i]);
+		f->seen = true;
+		nfound = geo_index_lookup(view->index, p->longitude, p->latitude,
+								  p->altitude != FEED_NULL_INT, (int32) p->altitude,
+								  found, view->nentries);
+		nfound = Min(nfound, view->nentries);
+		/* only tracked sets take part */
+		for (k = 0; k < nfound; k++)
+			if (tracked[found[k]->tag])
+				found[kept++] = found[k];
+		process_pilot(&w, f, p, ts, found, kept, view, tracked);
+	}
+
+	/* 4. gone */
+	hash_seq_init(&seq, flights);
+	while ((f = hash_seq_search(&seq)) != NULL)
+	{
+		if (f->seen || !f->has_state || ts - f->last_seen <= stale_us)
+			continue;
+		for (i = 0; i < f->nopen; i++)
+			close_interval(&w, &f->open[i], f->last_seen, f->lat, f->lon, f->alt, "gone");
+		col_int8(&w.drop_flight, f->flight_id);
+	}
+
+	write_changes(&w, ts);
+	hash_destroy(flights);
+}

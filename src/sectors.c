@@ -1,0 +1,410 @@
+/*
+ * sectors.c
+ *		Stage 5 (fetch -> parse -> filter -> store -> SECTORS -> summaries):
+ *		sector sets in tables, and the in-memory index every lookup uses.
+ *
+ *	vatsim.load_sectors()	read a GeoJSON FeatureCollection (geometry.c),
+ *							replace the set in one transaction
+ *	vatsim.sectors_at()		every sector containing a point
+ *	vatsim.sectors_changed()	trigger: any change to the sector tables
+ *							invalidates the index in every backend
+ *
+ * The index is built once per backend from the tables, on first use after
+ * a change, and shared by every call; a relcache invalidation that the
+ * trigger sends to all backends at commit marks it stale.
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "columns.h"
+#include "geometry.h"
+#include "sectors.h"
+
+PG_FUNCTION_INFO_V1(vatsim_load_sectors);
+PG_FUNCTION_INFO_V1(vatsim_sectors_at);
+PG_FUNCTION_INFO_V1(vatsim_sectors_changed);
+
+/* The backend's index: every set, built together. */
+typedef struct SectorCache
+{
+	bool		valid;
+	MemoryContext cxt;
+	int			nsets;
+	char	  **set_names;		/* tag of an index entry = position here */
+	GeoSectorSet *sets;
+	GeoIndex   *index;
+	int			nentries;
+} SectorCache;
+
+static SectorCache cache;
+static Oid	features_relid = InvalidOid;
+
+static SPIPlanPtr delete_set_plan;
+static SPIPlanPtr insert_set_plan;
+static SPIPlanPtr insert_sectors_plan;
+static SPIPlanPtr insert_features_plan;
+static SPIPlanPtr count_features_plan;
+static SPIPlanPtr load_all_plan;
+
+/* Relcache callback: a change to vatsim.sector_features (or a reset). */
+static void
+sectors_invalidate(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == features_relid)
+		cache.valid = false;
+}
+
+void
+sectors_init(void)
+{
+	CacheRegisterRelcacheCallback(sectors_invalidate, (Datum) 0);
+}
+
+static Oid
+lookup_features_relid(void)
+{
+	Oid			nsp = get_namespace_oid("vatsim", false);
+	Oid			relid = get_relname_relid("sector_features", nsp);
+
+	if (!OidIsValid(relid))
+		ereport(ERROR,
+				errcode(ERRCODE_UNDEFINED_TABLE),
+				errmsg("table vatsim.sector_features does not exist"),
+				errhint("Run ALTER EXTENSION vatsim_ingest UPDATE."));
+	return relid;
+}
+
+Datum
+vatsim_sectors_changed(PG_FUNCTION_ARGS)
+{
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				errmsg("vatsim.sectors_changed() must be called as a trigger"));
+	CacheInvalidateRelcacheByRelid(lookup_features_relid());
+	return PointerGetDatum(NULL);
+}
+
+static void
+report_geo_error(const GeoMessage *err, const char *sector_set)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("cannot load sector set \"%s\"", sector_set),
+			err->feature >= 0 ?
+			errdetail("Feature %d%s%s%s: %s.", err->feature,
+					  err->name[0] ? " (\"" : "", err->name,
+					  err->name[0] ? "\")" : "", err->text) :
+			errdetail("%s.", err->text),
+			errhint("Nothing was loaded; the set keeps its previous sectors."));
+}
+
+/* Replace the set's rows: sector_sets, sectors, sector_features. */
+static void
+store_sector_set(const char *name, text *geojson, const char *name_key,
+				 const char *floor_key, const char *ceiling_key,
+				 const GeoSectorSet *set)
+{
+	static const Oid set_types[] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, INT4OID, INT4OID, INT4OID};
+	static const Oid sector_types[] = {
+		TEXTOID, TEXTARRAYOID, INT4ARRAYOID, INT4ARRAYOID, INT4ARRAYOID,
+		FLOAT8ARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID
+	};
+	static const Oid feature_types[] = {TEXTOID, TEXTOID, TEXTOID};
+	static const Oid delete_types[] = {TEXTOID};
+	ColumnBuf	cols[8];
+	Datum		values[9];
+	char		nulls[9];
+	int			i;
+
+	store_prepare(&delete_set_plan,
+				  "DELETE FROM vatsim.sector_sets WHERE sector_set OPERATOR(pg_catalog.=) $1",
+				  1, delete_types);
+	values[0] = CStringGetTextDatum(name);
+	store_execute(delete_set_plan, values, SPI_OK_DELETE);
+
+	store_prepare(&insert_set_plan,
+				  "INSERT INTO vatsim.sector_sets (sector_set, name_key, floor_key, ceiling_key, "
+				  "features, sectors, repairs) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+				  lengthof(set_types), set_types);
+	memset(nulls, ' ', sizeof(nulls));
+	values[1] = CStringGetTextDatum(name_key);
+	values[2] = floor_key ? CStringGetTextDatum(floor_key) : (Datum) 0;
+	nulls[2] = floor_key ? ' ' : 'n';
+	values[3] = ceiling_key ? CStringGetTextDatum(ceiling_key) : (Datum) 0;
+	nulls[3] = ceiling_key ? ' ' : 'n';
+	values[4] = Int32GetDatum(set->nfeatures);
+	values[5] = Int32GetDatum(set->nsectors);
+	values[6] = Int32GetDatum(set->nrepairs);
+	if (SPI_execute_plan(insert_set_plan, values, nulls, false, 0) != SPI_OK_INSERT)
+		elog(ERROR, "vatsim_ingest: could not record sector set");
+
+	/* sector, floor, ceiling, features, then the bounding box */
+	for (i = 0; i < 8; i++)
+		col_init(&cols[i], i == 0 ? COL_TEXT : i < 4 ? COL_INT4 : COL_FLOAT8,
+				 set->nsectors);
+	for (i = 0; i < set->nsectors; i++)
+	{
+		const GeoSector *s = &set->sectors[i];
+
+		col_text(&cols[0], s->name);
+		col_int(&cols[1], s->floor_ft == GEO_NO_FLOOR ? FEED_NULL_INT : s->floor_ft);
+		col_int(&cols[2], s->ceiling_ft == GEO_NO_CEILING ? FEED_NULL_INT : s->ceiling_ft);
+		col_int(&cols[3], 0);	/* counted from sector_features below */
+		col_float(&cols[4], s->min_lon);
+		col_float(&cols[5], s->min_lat);
+		col_float(&cols[6], s->max_lon);
+		col_float(&cols[7], s->max_lat);
+	}
+	store_prepare(&insert_sectors_plan,
+				  "INSERT INTO vatsim.sectors (sector_set, sector, floor_ft, ceiling_ft, features, "
+				  "min_lon, min_lat, max_lon, max_lat) "
+				  "SELECT $1, u.* FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), "
+				  "pg_catalog.unnest($3::pg_catalog.int4[]), pg_catalog.unnest($4::pg_catalog.int4[]), "
+				  "pg_catalog.unnest($5::pg_catalog.int4[]), pg_catalog.unnest($6::pg_catalog.float8[]), "
+				  "pg_catalog.unnest($7::pg_catalog.float8[]), pg_catalog.unnest($8::pg_catalog.float8[]), "
+				  "pg_catalog.unnest($9::pg_catalog.float8[])) AS u",
+				  lengthof(sector_types), sector_types);
+	for (i = 0; i < 8; i++)
+		values[i + 1] = col_array(&cols[i]);
+	store_execute(insert_sectors_plan, values, SPI_OK_INSERT);
+
+	/*
+	 * Features keep their exact text: PostgreSQL's json type splits the
+	 * collection without re-serialising anything.
+	 */
+	store_prepare(&insert_features_plan,
+				  "INSERT INTO vatsim.sector_features (sector_set, feature_index, sector, feature) "
+				  "SELECT $1, (e.ord - 1)::pg_catalog.int4, "
+				  "(e.f OPERATOR(pg_catalog.->) 'properties') OPERATOR(pg_catalog.->>) $3, e.f "
+				  "FROM pg_catalog.json_array_elements(($2::pg_catalog.json) OPERATOR(pg_catalog.->) 'features') "
+				  "WITH ORDINALITY AS e(f, ord)",
+				  lengthof(feature_types), feature_types);
+	values[1] = PointerGetDatum(geojson);
+	values[2] = CStringGetTextDatum(name_key);
+	store_execute(insert_features_plan, values, SPI_OK_INSERT);
+
+	store_prepare(&count_features_plan,
+				  "UPDATE vatsim.sectors s SET features = c.n FROM "
+				  "(SELECT f.sector, pg_catalog.count(*)::pg_catalog.int4 AS n FROM vatsim.sector_features f "
+				  "WHERE f.sector_set OPERATOR(pg_catalog.=) $1 GROUP BY f.sector) c "
+				  "WHERE s.sector_set OPERATOR(pg_catalog.=) $1 AND s.sector OPERATOR(pg_catalog.=) c.sector",
+				  1, delete_types);
+	store_execute(count_features_plan, values, SPI_OK_UPDATE);
+}
+
+static char *
+text_arg_or_null(FunctionCallInfo fcinfo, int n)
+{
+	return PG_ARGISNULL(n) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(n));
+}
+
+Datum
+vatsim_load_sectors(PG_FUNCTION_ARGS)
+{
+	char	   *name = text_arg_or_null(fcinfo, 0);
+	char	   *name_key = text_arg_or_null(fcinfo, 2);
+	char	   *floor_key = text_arg_or_null(fcinfo, 3);
+	char	   *ceiling_key = text_arg_or_null(fcinfo, 4);
+	bool		strict = PG_ARGISNULL(5) ? false : PG_GETARG_BOOL(5);
+	text	   *geojson;
+	GeoSectorSet set;
+	GeoMessage	err;
+	MemoryContext cxt;
+	MemoryContext old;
+	TupleDesc	desc;
+	Datum		values[4];
+	bool		nulls[4] = {0};
+	bool		ok;
+	int			i;
+
+	if (name == NULL || name[0] == '\0' || PG_ARGISNULL(1) || name_key == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				errmsg("sector_set, geojson and name_key must not be null or empty"));
+	geojson = PG_GETARG_TEXT_PP(1);
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "vatsim_ingest: return type must be a row type");
+	desc = BlessTupleDesc(desc);
+
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "vatsim_ingest sectors",
+								ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(cxt);
+	ok = geo_read_geojson(VARDATA_ANY(geojson), VARSIZE_ANY_EXHDR(geojson),
+						  name_key, floor_key, ceiling_key, strict, &set, &err);
+	MemoryContextSwitchTo(old);
+	if (!ok)
+		report_geo_error(&err, name);
+
+	for (i = 0; i < set.nrepairs; i++)
+		ereport(WARNING,
+				errcode(ERRCODE_DATA_EXCEPTION),
+				errmsg("sector set \"%s\": feature %d (\"%s\") repaired",
+					   name, set.repairs[i].feature, set.repairs[i].name),
+				errdetail("%s.", set.repairs[i].text),
+				errhint("Pass strict => true to refuse such input instead."));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "vatsim_ingest: SPI_connect failed");
+	store_sector_set(name, geojson, name_key, floor_key, ceiling_key, &set);
+	SPI_finish();
+
+	values[0] = CStringGetTextDatum(name);
+	values[1] = Int32GetDatum(set.nfeatures);
+	values[2] = Int32GetDatum(set.nsectors);
+	values[3] = Int32GetDatum(set.nrepairs);
+	MemoryContextDelete(cxt);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+/*
+ * Build the index from the tables: each set's features, re-read through the
+ * same GeoJSON reader (repairs re-applied silently).
+ */
+static void
+build_cache(void)
+{
+	uint64		row;
+	int			nentries = 0;
+	GeoIndexEntry *entries;
+	MemoryContext old;
+	int			s;
+
+	if (cache.cxt == NULL)
+		cache.cxt = AllocSetContextCreate(CacheMemoryContext, "vatsim_ingest sector index",
+										  ALLOCSET_DEFAULT_SIZES);
+	MemoryContextReset(cache.cxt);
+	cache.nsets = 0;
+	cache.set_names = NULL;
+	cache.sets = NULL;
+	cache.index = NULL;
+	cache.nentries = 0;
+	features_relid = lookup_features_relid();
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "vatsim_ingest: SPI_connect failed");
+	store_prepare(&load_all_plan,
+				  "SELECT s.sector_set, s.name_key, s.floor_key, s.ceiling_key, "
+				  "pg_catalog.json_build_object('type', 'FeatureCollection', 'features', "
+				  "pg_catalog.json_agg(f.feature ORDER BY f.feature_index))::pg_catalog.text "
+				  "FROM vatsim.sector_sets s JOIN vatsim.sector_features f USING (sector_set) "
+				  "GROUP BY s.sector_set, s.name_key, s.floor_key, s.ceiling_key "
+				  "ORDER BY s.sector_set",
+				  0, NULL);
+	store_execute(load_all_plan, NULL, SPI_OK_SELECT);
+
+	old = MemoryContextSwitchTo(cache.cxt);
+	cache.nsets = (int) SPI_processed;
+	cache.set_names = palloc0(sizeof(char *) * Max(cache.nsets, 1));
+	cache.sets = palloc0(sizeof(GeoSectorSet) * Max(cache.nsets, 1));
+	for (row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[row];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		char	   *fc = SPI_getvalue(tup, desc, 5);
+		GeoMessage	err;
+
+		cache.set_names[row] = SPI_getvalue(tup, desc, 1);
+		if (!geo_read_geojson(fc, strlen(fc), SPI_getvalue(tup, desc, 2),
+							  SPI_getvalue(tup, desc, 3), SPI_getvalue(tup, desc, 4),
+							  false, &cache.sets[row], &err))
+		{
+			MemoryContextSwitchTo(old);
+			report_geo_error(&err, cache.set_names[row]);
+		}
+		nentries += cache.sets[row].nsectors;
+		pfree(fc);
+	}
+	entries = palloc(sizeof(GeoIndexEntry) * Max(nentries, 1));
+	nentries = 0;
+	for (s = 0; s < cache.nsets; s++)
+	{
+		int			i;
+
+		for (i = 0; i < cache.sets[s].nsectors; i++)
+		{
+			entries[nentries].sector = &cache.sets[s].sectors[i];
+			entries[nentries].tag = s;
+			nentries++;
+		}
+	}
+	cache.index = geo_index_build(entries, nentries);
+	cache.nentries = nentries;
+	MemoryContextSwitchTo(old);
+	SPI_finish();
+	if (cache.index == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_OUT_OF_MEMORY),
+				errmsg("could not build the sector index"));
+	cache.valid = true;
+}
+
+const SectorCacheView *
+sectors_lookup_prepare(void)
+{
+	static SectorCacheView view;
+
+	if (!cache.valid)
+		build_cache();
+	view.index = cache.index;
+	view.nentries = cache.nentries;
+	view.nsets = cache.nsets;
+	view.set_names = (const char *const *) cache.set_names;
+	return &view;
+}
+
+Datum
+vatsim_sectors_at(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const SectorCacheView *view;
+	const GeoIndexEntry **found;
+	double		lat;
+	double		lon;
+	bool		has_alt = !PG_ARGISNULL(2);
+	int32		alt = has_alt ? PG_GETARG_INT32(2) : 0;
+	char	   *only_set = text_arg_or_null(fcinfo, 3);
+	int			n;
+	int			i;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	lat = PG_GETARG_FLOAT8(0);
+	lon = PG_GETARG_FLOAT8(1);
+	if (!(lat >= -90.0 && lat <= 90.0) || !(lon >= -180.0 && lon <= 180.0))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("point (%g, %g) is outside the globe", lat, lon),
+				errhint("Latitude must be within -90..90 and longitude within -180..180."));
+
+	view = sectors_lookup_prepare();
+	found = palloc(sizeof(GeoIndexEntry *) * Max(view->nentries, 1));
+	n = geo_index_lookup(view->index, lon, lat, has_alt, alt, found, view->nentries);
+	for (i = 0; i < n && i < view->nentries; i++)
+	{
+		const char *set_name = view->set_names[found[i]->tag];
+		Datum		values[2];
+		bool		nulls[2] = {0};
+
+		if (only_set != NULL && strcmp(only_set, set_name) != 0)
+			continue;
+		values[0] = CStringGetTextDatum(set_name);
+		values[1] = CStringGetTextDatum(found[i]->sector->name);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	PG_RETURN_NULL();
+}
