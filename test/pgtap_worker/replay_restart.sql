@@ -1,0 +1,65 @@
+-- A restart in the middle of a replay gives exactly the same intervals.
+-- Database A replays 13 real snapshots (seq1, seq2, seq3, then ten steps of
+-- seq3's pilots moving along their headings) in one backend; database B
+-- replays the same snapshots one by one, each from a new backend (every
+-- \c is a new process: caches, prepared plans and settings start afresh), so
+-- all that carries over is what is in the tables.  Runs outside a
+-- transaction, in database postgres, which it uses only to create A and B.
+\set ON_ERROR_STOP 1
+\set QUIET 1
+\o /dev/null
+SET client_min_messages = error;
+DROP DATABASE IF EXISTS vatsim_replay_a;
+DROP DATABASE IF EXISTS vatsim_replay_b;
+CREATE DATABASE vatsim_replay_a;
+CREATE DATABASE vatsim_replay_b;
+
+\c vatsim_replay_a
+SET client_min_messages = error;
+CREATE EXTENSION vatsim_ingest;
+\i test/sql/replay.sql
+SELECT replay.run(1, 13);
+-- every column of every interval, in order, as one digest (psql variables
+-- survive \c)
+SELECT count(*) AS a_n,
+       count(*) FILTER (WHERE exit_reason = 'left') AS a_left,
+       count(*) FILTER (WHERE exit_reason = 'gone') AS a_gone,
+       count(*) FILTER (WHERE exit_reason = 'slow') AS a_slow,
+       md5(string_agg(o::text, '|' ORDER BY occupancy_id)) AS a_md5
+FROM vatsim.sector_occupancy o \gset
+
+\c vatsim_replay_b
+SET client_min_messages = error;
+CREATE EXTENSION vatsim_ingest;
+\i test/sql/replay.sql
+SELECT replay.run(1, 1);
+\c vatsim_replay_b
+SELECT replay.run(2, 2);
+\c vatsim_replay_b
+SELECT replay.run(3, 3);
+\c vatsim_replay_b
+SELECT replay.run(4, 6);
+\c vatsim_replay_b
+SELECT replay.run(7, 7);
+\c vatsim_replay_b
+SELECT replay.run(8, 11);
+\c vatsim_replay_b
+SELECT replay.run(12, 13);
+\c vatsim_replay_b
+SET client_min_messages = error;
+CREATE EXTENSION pgtap;
+\o
+SELECT plan(7);
+SELECT is((SELECT count(*)::int FROM vatsim.snapshots), 13, 'thirteen snapshots replayed');
+SELECT cmp_ok(:a_n, '>', 1000, 'the uninterrupted replay made intervals');
+SELECT cmp_ok(:a_left, '>', 0, 'some closed as left');
+SELECT cmp_ok(:a_gone, '>', 0, 'some as gone (seq3 is 34 min after seq2)');
+SELECT cmp_ok(:a_slow, '>', 0, 'some as slow (landings)');
+SELECT is((SELECT count(*)::int FROM vatsim.sector_occupancy), :a_n, 'the restarted replay has as many intervals');
+SELECT is((SELECT md5(string_agg(o::text, '|' ORDER BY occupancy_id)) FROM vatsim.sector_occupancy o), :'a_md5',
+          'and exactly the same ones, every column');
+SELECT * FROM finish();
+\c postgres
+\o /dev/null
+DROP DATABASE vatsim_replay_a;
+DROP DATABASE vatsim_replay_b;
