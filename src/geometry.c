@@ -131,35 +131,47 @@ arena_destroy(Arena *a)
 	cJSON_free(a);
 }
 
-/* n bytes aligned to ARENA_ALIGN, or NULL when out of memory */
+/*
+ * n bytes aligned to ARENA_ALIGN, or NULL when out of memory.  A request of
+ * half a block or more gets a block of its own, linked behind the current
+ * one, which goes on serving small requests.
+ */
 static void *
 arena_alloc(Arena *a, size_t n)
 {
 	ArenaBlock *b = a->blocks;
-	size_t		size;
 	void	   *p;
 
 	if (n > SIZE_MAX / 2)
 		return NULL;
 	n = n == 0 ? ARENA_ALIGN : (n + ARENA_ALIGN - 1) & ~(size_t) (ARENA_ALIGN - 1);
-	if (b == NULL || b->size - b->used < n)
+	if (b != NULL && b->size - b->used >= n)
 	{
-		size = a->next_size;
-		if (size < n)
-			size = n;
-		b = cJSON_malloc(ARENA_HEADER + size);
+		p = (char *) b + ARENA_HEADER + b->used;
+		b->used += n;
+		return p;
+	}
+	if (b != NULL && n >= a->next_size / 2)
+	{
+		b = cJSON_malloc(ARENA_HEADER + n);
 		if (b == NULL)
 			return NULL;
-		b->size = size;
-		b->used = 0;
-		b->next = a->blocks;
-		a->blocks = b;
-		if (a->next_size < ARENA_MAX_BLOCK)
-			a->next_size *= 2;
+		b->size = n;
+		b->used = n;
+		b->next = a->blocks->next;
+		a->blocks->next = b;
+		return (char *) b + ARENA_HEADER;
 	}
-	p = (char *) b + ARENA_HEADER + b->used;
-	b->used += n;
-	return p;
+	b = cJSON_malloc(ARENA_HEADER + (a->next_size > n ? a->next_size : n));
+	if (b == NULL)
+		return NULL;
+	b->size = a->next_size > n ? a->next_size : n;
+	b->used = n;
+	b->next = a->blocks;
+	a->blocks = b;
+	if (a->next_size < ARENA_MAX_BLOCK)
+		a->next_size *= 2;
+	return (char *) b + ARENA_HEADER;
 }
 
 static void *
@@ -450,6 +462,8 @@ build_ring_edges(Arena *arena, GeoRing *ring)
 			break;
 		nbands /= 2;
 	}
+	if (total > INT32_MAX)
+		return false;
 
 	nseg = 2 * nbands;
 	start = arena_array(arena, (size_t) nseg + 1, sizeof(int32_t));
@@ -1329,7 +1343,7 @@ shape_ok:
 	c.err = err;
 	c.feature = -1;
 	c.repairs_tail = &c.repairs;
-	c.arena = arena_create(len + len / 2);
+	c.arena = arena_create(len);
 	if (c.arena == NULL)
 	{
 		cJSON_Delete(root);
