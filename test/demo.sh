@@ -2,6 +2,7 @@
 # demo.sh: the body of `make demo`.  Builds and installs the extension and
 # starts a throw-away PostgreSQL 15 cluster with the library preloaded
 # (pg_virtualenv; as root the server runs as the postgres user).  Then:
+#  0. loads VATSpy's FIR boundaries as sector set "vatspy" (occupancy tracked);
 #  1. backfill: ingests the shipped snapshots in time order (vatsim.ingest_file);
 #  2. live: the background worker fetches a feed every few seconds from a
 #     local server that replays the same real snapshots with current
@@ -22,6 +23,7 @@ trap '[ -n "$SERVER_PID" ] && kill $SERVER_PID 2>/dev/null; rm -rf "$FIXTURES"' 
 for f in test/fixtures/*.json.gz; do
 	gzip -dc "$f" >"$FIXTURES/$(basename "$f" .gz)"
 done
+cp test/fixtures/vatspy/Boundaries.geojson "$FIXTURES/vatspy-boundaries.geojson"
 chmod 755 "$FIXTURES"
 chmod 644 "$FIXTURES"/*
 export VATSIM_FIXTURES=$FIXTURES

@@ -4,6 +4,9 @@
 SET client_min_messages = error;
 CREATE EXTENSION vatsim_ingest;
 
+\echo 'Sectors: VATSpy FIR boundaries (CC BY-SA 4.0):'
+SELECT * FROM vatsim.load_sectors('vatspy', pg_read_file(:'fixtures' || '/vatspy-boundaries.geojson'), 'id');
+
 CREATE TEMP TABLE demo_runs (file text, r vatsim.ingest_result);
 -- One transaction per snapshot, in file-name (= time) order.
 SELECT format('INSERT INTO demo_runs SELECT %L, vatsim.ingest_file(%L)',
@@ -30,6 +33,22 @@ SELECT (SELECT count(*) FROM vatsim.snapshots) AS snapshots,
        (SELECT count(*) FROM vatsim.controller_sessions) AS controller_sessions,
        (SELECT count(*) FROM vatsim.positions) AS positions,
        (SELECT round(avg(duration_ms)::numeric, 1) FROM vatsim.snapshots) AS ms_per_snapshot;
+
+\echo 'Busiest sectors in the newest snapshot (vatsim.sector_counts):'
+SELECT sector, flights FROM vatsim.sector_counts((SELECT max(update_timestamp) FROM vatsim.snapshots), 'vatspy')
+ORDER BY flights DESC, sector LIMIT 5;
+
+\echo 'Sector intervals (vatsim.sector_occupancy):'
+SELECT count(*) AS intervals, count(*) FILTER (WHERE exit_time IS NULL) AS open,
+       count(*) FILTER (WHERE exit_reason = 'left') AS left_sector,
+       count(*) FILTER (WHERE exit_reason = 'slow') AS landed,
+       count(*) FILTER (WHERE exit_reason = 'gone') AS gone
+FROM vatsim.sector_occupancy;
+
+\echo 'One flight across the seq1 -> seq2 -> seq3 series (vatsim.sector_history):'
+SELECT sector, entry_time, exit_time, duration, exit_reason
+FROM vatsim.sector_history((SELECT flight_id FROM vatsim.sector_occupancy
+                            WHERE exit_reason = 'left' ORDER BY occupancy_id LIMIT 1));
 
 \echo 'Busiest departure airports in the newest snapshot:'
 SELECT plan_departure AS departure, count(*) AS pilots

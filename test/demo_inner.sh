@@ -15,10 +15,11 @@ SQL
 for i in $(seq "$DEMO_CYCLES"); do
 	sleep "${DEMO_INTERVAL%s}"
 	psql -X -q -A -t -d postgres -c "
-		SELECT format('%s  state=%-8s cycles=%s last=%-9s snapshots=%s flights=%s positions=%s transceivers=%s',
+		SELECT format('%s  state=%-8s cycles=%s last=%-9s snapshots=%s flights=%s positions=%s intervals=%s transceivers=%s',
 		              to_char(now() AT TIME ZONE 'UTC', 'HH24:MI:SS'), s.state, s.cycles, s.last_result,
 		              (SELECT count(*) FROM vatsim.snapshots), (SELECT count(*) FROM vatsim.flights),
-		              (SELECT count(*) FROM vatsim.positions), (SELECT count(*) FROM vatsim.transceivers))
+		              (SELECT count(*) FROM vatsim.positions), (SELECT count(*) FROM vatsim.sector_occupancy),
+		              (SELECT count(*) FROM vatsim.transceivers))
 		FROM vatsim.status s"
 done
 psql -X -q -d postgres -c "ALTER SYSTEM SET vatsim_ingest.enabled = off" -c "SELECT pg_reload_conf()" >/dev/null
