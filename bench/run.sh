@@ -38,7 +38,7 @@ echo "== build bench/parse_time.c"
 cc -O2 -o "$BENCH_TMP/parse_time" bench/parse_time.c -lcjson
 
 echo "== throw-away cluster (pg_virtualenv, PostgreSQL 15)"
-pg_virtualenv -t -v 15 -o shared_preload_libraries=vatsim_ingest -o lc_messages=C \
+pg_virtualenv -t -v 15 -c "-p $(test/free_port)" -o shared_preload_libraries=vatsim_ingest -o lc_messages=C \
 	bench/in_cluster.sh
 
 echo

@@ -30,7 +30,7 @@ export RSS_FEED="$BASE/replay?names=v3-2023-08-07T232929Z-754p-seq1.json,v3-2023
 export RSS_TRX="$BASE/feeds/transceivers-2021-04-21-892stations.json"
 export RSS_CYCLES=$CYCLES RSS_BLOCK=$BLOCK
 
-pg_virtualenv -t -v 15 -o shared_preload_libraries=vatsim_ingest -o lc_messages=C \
+pg_virtualenv -t -v 15 -c "-p $(test/free_port)" -o shared_preload_libraries=vatsim_ingest -o lc_messages=C \
 	-o vatsim_ingest.database=postgres -o vatsim_ingest.enabled=off \
 	-o vatsim_ingest.interval=1h -o autovacuum_naptime=1 bash -c '
 set -eu

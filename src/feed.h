@@ -20,6 +20,7 @@
 #ifndef VATSIM_FEED_H
 #define VATSIM_FEED_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -227,16 +228,53 @@ extern bool feed_parse(const char *text, size_t len, size_t max_bytes,
 extern void feed_free(FeedDocument *doc);
 
 /*
- * The checks feed_parse() makes before it looks at the top level, for the
- * parsers of the other feeds (transceivers_parse.c): UTF-8, NUL bytes,
- * control characters, nesting depth, JSON syntax, trailing data.  The
- * caller has checked the size limit and for empty input; text[start] is the
- * first byte that is not JSON white space.  Returns the root of any type
+ * The document checks of feed_parse() up to the top level, for the parsers
+ * of other documents (transceivers_parse.c, geometry.c): size limit
+ * (max_bytes, 0 = none), empty input or only white space, UTF-8, NUL bytes,
+ * control characters, nesting depth, JSON syntax, trailing data, and a top
+ * level that is an array (want_array) or else an object.  Returns the root
  * (free with cJSON_Delete), or NULL with *err filled (path "").
  */
 struct cJSON;
-extern struct cJSON *feed_parse_json(const char *text, size_t len,
-									 size_t start, FeedError *err);
+extern struct cJSON *feed_parse_root(const char *text, size_t len,
+									 size_t max_bytes, bool want_array,
+									 FeedError *err);
+
+/*
+ * Helpers of feed_parse.c that the other parsers share, so that all of them
+ * word their messages alike.
+ */
+
+/* Longest excerpt of document text quoted in a message; a buffer for one. */
+#define FEED_QUOTE_MAX 40
+#define FEED_QUOTE_BUF (FEED_QUOTE_MAX + 4)
+
+/* What feed_check_int32() finds. */
+typedef enum FeedInt32Check
+{
+	FEED_INT32_OK = 0,
+	FEED_INT32_NOT_INTEGER,		/* not finite, or has a fractional part */
+	FEED_INT32_OUT_OF_RANGE		/* an integer outside int32 */
+} FeedInt32Check;
+
+/* A value's JSON type for "not a string (%s)": "number", "null", ... */
+extern const char *feed_json_type_name(const struct cJSON *v);
+/* A value's JSON type for "x is %s, not ...": "a number", "null", ... */
+extern const char *feed_json_type_phrase(const struct cJSON *v);
+/* True when d is finite and has no fractional part. */
+extern bool feed_is_integer(double d);
+/* Whether d is an integer that fits int32, or why not. */
+extern FeedInt32Check feed_check_int32(double d);
+/* s (NULL: "") cut to FEED_QUOTE_MAX bytes + "...", controls as '?': in buf. */
+extern const char *feed_quote_text(const char *s, char *buf);
+/* Fill *err: code, path, byte offset, printf-style message; returns false. */
+extern bool feed_error(FeedError *err, FeedErrorCode code, const char *path,
+					   size_t offset, const char *fmt,...)
+			__attribute__((format(printf, 5, 6)));
+/* Count a rejected record, keep "path: message" if room; returns false. */
+extern bool feed_reject_va(FeedRejects *r, const char *path, const char *fmt,
+						   va_list ap)
+			__attribute__((format(printf, 3, 0)));
 
 /*
  * ISO-8601 UTC "YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z" to microseconds, rounding

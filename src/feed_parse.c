@@ -58,9 +58,6 @@
 
 #include "feed.h"
 
-/* Longest excerpt of document text quoted in a message, in bytes. */
-#define QUOTE_MAX 40
-
 /* cJSON type tests without a function call each */
 #define JTYPE(v)		((v)->type & 0xFF)
 #define J_IS_NULL(v)	(JTYPE(v) == cJSON_NULL)
@@ -326,12 +323,14 @@ static const SectionDesc sec_military_ratings = {
 
 
 /* ------------------------------------------------------------------------
- * Small helpers
+ * Small helpers (the feed_ ones are shared with transceivers_parse.c and
+ * geometry.c through feed.h)
  * ------------------------------------------------------------------------
  */
 
-static const char *
-json_type_name(const cJSON *v)
+/* "boolean", "null", "number", "string", "array", "object" */
+const char *
+feed_json_type_name(const cJSON *v)
 {
 	switch (JTYPE(v))
 	{
@@ -354,8 +353,8 @@ json_type_name(const cJSON *v)
 }
 
 /* "an array", "a string", "null" */
-static const char *
-json_type_phrase(const cJSON *v)
+const char *
+feed_json_type_phrase(const cJSON *v)
 {
 	switch (JTYPE(v))
 	{
@@ -378,12 +377,12 @@ json_type_phrase(const cJSON *v)
 }
 
 /*
- * Copy at most QUOTE_MAX bytes of s into buf for quoting in a message:
+ * Copy at most FEED_QUOTE_MAX bytes of s into buf for quoting in a message:
  * cut on a UTF-8 character boundary, control characters shown as '?',
- * "..." appended when cut.  buf must hold QUOTE_MAX + 4 bytes.
+ * "..." appended when cut.  buf must hold FEED_QUOTE_BUF bytes.
  */
-static const char *
-quote_text(const char *s, char *buf)
+const char *
+feed_quote_text(const char *s, char *buf)
 {
 	size_t		n = 0;
 	size_t		len;
@@ -391,9 +390,9 @@ quote_text(const char *s, char *buf)
 	if (s == NULL)
 		return "";
 	len = strlen(s);
-	if (len > QUOTE_MAX)
+	if (len > FEED_QUOTE_MAX)
 	{
-		n = QUOTE_MAX;
+		n = FEED_QUOTE_MAX;
 		/* back off over continuation bytes to a character start */
 		while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
 			n--;
@@ -412,24 +411,25 @@ quote_text(const char *s, char *buf)
 	return buf;
 }
 
-/* Integral finite number that fits int32?  0 yes, 1 not integral, 2 range. */
-static int
-check_int32(double d)
+bool
+feed_is_integer(double d)
 {
-	if (!isfinite(d) || d != floor(d))
-		return 1;
-	if (d < (double) INT32_MIN || d > (double) INT32_MAX)
-		return 2;
-	return 0;
+	return isfinite(d) && d == floor(d);
 }
 
-static bool doc_error(FeedError *err, FeedErrorCode code, const char *path,
-					  size_t offset, const char *fmt,...)
-			__attribute__((format(printf, 5, 6)));
+FeedInt32Check
+feed_check_int32(double d)
+{
+	if (!feed_is_integer(d))
+		return FEED_INT32_NOT_INTEGER;
+	if (d < (double) INT32_MIN || d > (double) INT32_MAX)
+		return FEED_INT32_OUT_OF_RANGE;
+	return FEED_INT32_OK;
+}
 
-static bool
-doc_error(FeedError *err, FeedErrorCode code, const char *path,
-		  size_t offset, const char *fmt,...)
+bool
+feed_error(FeedError *err, FeedErrorCode code, const char *path,
+		   size_t offset, const char *fmt,...)
 {
 	va_list		ap;
 
@@ -439,6 +439,22 @@ doc_error(FeedError *err, FeedErrorCode code, const char *path,
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
+	return false;
+}
+
+bool
+feed_reject_va(FeedRejects *r, const char *path, const char *fmt, va_list ap)
+{
+	char	   *buf;
+	size_t		n;
+
+	r->count++;
+	if (r->n_reasons >= FEED_MAX_REASONS)
+		return false;
+	buf = r->reasons[r->n_reasons++];
+	n = (size_t) snprintf(buf, FEED_REASON_LEN, "%s: ", path);
+	if (n < FEED_REASON_LEN)
+		vsnprintf(buf + n, FEED_REASON_LEN - n, fmt, ap);
 	return false;
 }
 
@@ -463,36 +479,27 @@ static bool rec_reject(MapCtx *ctx, const char *prefix, const char *key,
 			__attribute__((format(printf, 5, 6)));
 
 /*
- * Count one rejected record and keep its reason if there is room.  The path
- * is section[index][.prefix][.key][[sub]].  Always returns false.
+ * Count one rejected record and keep its reason if there is room (see
+ * feed_reject_va).  The path is section[index][.prefix][.key][[sub]].
+ * Always returns false.
  */
 static bool
 rec_reject(MapCtx *ctx, const char *prefix, const char *key, int sub,
 		   const char *fmt,...)
 {
-	FeedRejects *r = ctx->rejects;
-	char	   *buf;
+	char		path[FEED_REASON_LEN];
 	size_t		n;
 	va_list		ap;
 
-	r->count++;
-	if (r->n_reasons >= FEED_MAX_REASONS)
-		return false;
-	buf = r->reasons[r->n_reasons++];
-	n = (size_t) snprintf(buf, FEED_REASON_LEN, "%s[%d]%s%s%s%s",
+	n = (size_t) snprintf(path, sizeof(path), "%s[%d]%s%s%s%s",
 						  ctx->section, ctx->index,
 						  prefix ? "." : "", prefix ? prefix : "",
 						  key ? "." : "", key ? key : "");
-	if (sub >= 0 && n < FEED_REASON_LEN)
-		n += (size_t) snprintf(buf + n, FEED_REASON_LEN - n, "[%d]", sub);
-	if (n < FEED_REASON_LEN)
-		n += (size_t) snprintf(buf + n, FEED_REASON_LEN - n, ": ");
-	if (n < FEED_REASON_LEN)
-	{
-		va_start(ap, fmt);
-		vsnprintf(buf + n, FEED_REASON_LEN - n, fmt, ap);
-		va_end(ap);
-	}
+	if (sub >= 0 && n < sizeof(path))
+		snprintf(path + n, sizeof(path) - n, "[%d]", sub);
+	va_start(ap, fmt);
+	feed_reject_va(ctx->rejects, path, fmt, ap);
+	va_end(ap);
 	return false;
 }
 
@@ -505,9 +512,9 @@ map_value(MapCtx *ctx, const FieldDesc *f, const cJSON *v, char *base,
 		  const char *prefix)
 {
 	char	   *dst = base + f->offset;
-	char		q[QUOTE_MAX + 4];
+	char		q[FEED_QUOTE_BUF];
 	double		d;
-	int			rc;
+	FeedInt32Check rc;
 
 	if (J_IS_NULL(v))
 	{
@@ -550,7 +557,7 @@ map_value(MapCtx *ctx, const FieldDesc *f, const cJSON *v, char *base,
 		case FK_STRING:
 			if (!J_IS_STRING(v))
 				return rec_reject(ctx, prefix, f->key, -1,
-								  "not a string (%s)", json_type_name(v));
+								  "not a string (%s)", feed_json_type_name(v));
 			*(const char **) dst = v->valuestring;
 			return true;
 
@@ -558,7 +565,7 @@ map_value(MapCtx *ctx, const FieldDesc *f, const cJSON *v, char *base,
 		case FK_IDENT:
 			if (!J_IS_STRING(v))
 				return rec_reject(ctx, prefix, f->key, -1,
-								  "not a string (%s)", json_type_name(v));
+								  "not a string (%s)", feed_json_type_name(v));
 			if (v->valuestring[0] == '\0')
 				return rec_reject(ctx, prefix, f->key, -1, "empty");
 			if (f->kind == FK_CALLSIGN)
@@ -578,13 +585,13 @@ map_value(MapCtx *ctx, const FieldDesc *f, const cJSON *v, char *base,
 		case FK_INT:
 			if (!J_IS_NUMBER(v))
 				return rec_reject(ctx, prefix, f->key, -1,
-								  "not an integer (%s)", json_type_name(v));
+								  "not an integer (%s)", feed_json_type_name(v));
 			d = v->valuedouble;
-			rc = check_int32(d);
-			if (rc == 1)
+			rc = feed_check_int32(d);
+			if (rc == FEED_INT32_NOT_INTEGER)
 				return rec_reject(ctx, prefix, f->key, -1,
 								  "%.15g is not an integer", d);
-			if (rc == 2)
+			if (rc == FEED_INT32_OUT_OF_RANGE)
 				return rec_reject(ctx, prefix, f->key, -1,
 								  "%.15g does not fit int32", d);
 			if (f->kind == FK_CID)
@@ -605,7 +612,7 @@ map_value(MapCtx *ctx, const FieldDesc *f, const cJSON *v, char *base,
 		case FK_LONGITUDE:
 			if (!J_IS_NUMBER(v))
 				return rec_reject(ctx, prefix, f->key, -1,
-								  "not a number (%s)", json_type_name(v));
+								  "not a number (%s)", feed_json_type_name(v));
 			d = v->valuedouble;
 			if (!isfinite(d))
 				return rec_reject(ctx, prefix, f->key, -1,
@@ -622,24 +629,24 @@ map_value(MapCtx *ctx, const FieldDesc *f, const cJSON *v, char *base,
 		case FK_TIME:
 			if (!J_IS_STRING(v))
 				return rec_reject(ctx, prefix, f->key, -1,
-								  "not a string (%s)", json_type_name(v));
+								  "not a string (%s)", feed_json_type_name(v));
 			if (!feed_parse_time(v->valuestring, (FeedTime *) dst))
 				return rec_reject(ctx, prefix, f->key, -1,
 								  "malformed timestamp \"%s\"",
-								  quote_text(v->valuestring, q));
+								  feed_quote_text(v->valuestring, q));
 			return true;
 
 		case FK_BOOL:
 			if (!J_IS_BOOL(v))
 				return rec_reject(ctx, prefix, f->key, -1,
-								  "not a boolean (%s)", json_type_name(v));
+								  "not a boolean (%s)", feed_json_type_name(v));
 			*(int *) dst = JTYPE(v) == cJSON_True ? 1 : 0;
 			return true;
 
 		case FK_PLAN:
 			if (!J_IS_OBJECT(v))
 				return rec_reject(ctx, prefix, f->key, -1,
-								  "not an object (%s)", json_type_name(v));
+								  "not an object (%s)", feed_json_type_name(v));
 			*(FeedPlan *) dst = null_plan;
 			*(bool *) (base + f->offset2) = true;
 			return map_fields(ctx, plan_fields, NFIELDS(plan_fields), v,
@@ -653,13 +660,14 @@ map_value(MapCtx *ctx, const FieldDesc *f, const cJSON *v, char *base,
 
 				if (!J_IS_ARRAY(v))
 					return rec_reject(ctx, prefix, f->key, -1,
-									  "not an array (%s)", json_type_name(v));
+									  "not an array (%s)",
+									  feed_json_type_name(v));
 				for (line = v->child; line != NULL; line = line->next, i++)
 				{
 					if (!J_IS_STRING(line))
 						return rec_reject(ctx, prefix, f->key, i,
 										  "not a string (%s)",
-										  json_type_name(line));
+										  feed_json_type_name(line));
 					/* cannot happen: the pool was sized by counting */
 					if (ctx->pool_used >= ctx->pool_cap)
 						return rec_reject(ctx, prefix, f->key, i,
@@ -899,7 +907,7 @@ dedup_section(MapCtx *ctx, const SectionDesc *sd, char *block, int n,
 			FeedTime	tl = rec_updated(sd, rec);
 			FeedTime	tw = rec_updated(sd, wrec);
 			const char *why;
-			char		q[QUOTE_MAX + 4];
+			char		q[FEED_QUOTE_BUF];
 
 			why = (tl != FEED_NULL_TIME && tw != FEED_NULL_TIME && tw > tl)
 				? "kept the newer last_updated" : "kept the later one";
@@ -915,7 +923,7 @@ dedup_section(MapCtx *ctx, const SectionDesc *sd, char *block, int n,
 
 				rec_reject(ctx, NULL, sd->key_name, -1,
 						   "\"%s\" duplicate of %s[%d], %s",
-						   quote_text(key, q), sd->name, docidx[winner[i]],
+						   feed_quote_text(key, q), sd->name, docidx[winner[i]],
 						   why);
 			}
 		}
@@ -1020,7 +1028,7 @@ map_section(MapCtx *ctx, const SectionDesc *sd, const cJSON *arr,
 		if (!J_IS_OBJECT(el))
 		{
 			rec_reject(ctx, NULL, NULL, -1, "not an object (%s)",
-					   json_type_name(el));
+					   feed_json_type_name(el));
 			continue;
 		}
 		memcpy(rec, sd->tmpl, es);
@@ -1388,22 +1396,19 @@ is_json_space(unsigned char c)
 static bool
 general_int(const cJSON *v, const char *path, FeedInt *out, FeedError *err)
 {
-	int			rc;
-
 	if (J_IS_NULL(v))
 	{
 		*out = FEED_NULL_INT;
 		return true;
 	}
 	if (!J_IS_NUMBER(v))
-		return doc_error(err, FEED_ERR_WRONG_TYPE, path, 0,
-						 "%s is %s, not an integer", path,
-						 json_type_phrase(v));
-	rc = check_int32(v->valuedouble);
-	if (rc != 0)
-		return doc_error(err, FEED_ERR_WRONG_TYPE, path, 0,
-						 "%s is %.15g, not an integer that fits int32",
-						 path, v->valuedouble);
+		return feed_error(err, FEED_ERR_WRONG_TYPE, path, 0,
+						  "%s is %s, not an integer", path,
+						  feed_json_type_phrase(v));
+	if (feed_check_int32(v->valuedouble) != FEED_INT32_OK)
+		return feed_error(err, FEED_ERR_WRONG_TYPE, path, 0,
+						  "%s is %.15g, not an integer that fits int32",
+						  path, v->valuedouble);
 	*out = (FeedInt) v->valuedouble;
 	return true;
 }
@@ -1413,7 +1418,7 @@ map_general(const cJSON *g, FeedGeneral *gen, FeedError *err)
 {
 	const cJSON *m;
 	const cJSON *ts = NULL;
-	char		q[QUOTE_MAX + 4];
+	char		q[FEED_QUOTE_BUF];
 
 	gen->version = FEED_NULL_INT;
 	gen->reload = FEED_NULL_INT;
@@ -1457,26 +1462,26 @@ map_general(const cJSON *g, FeedGeneral *gen, FeedError *err)
 			else if (J_IS_STRING(m))
 				gen->update = m->valuestring;
 			else
-				return doc_error(err, FEED_ERR_WRONG_TYPE, "general.update", 0,
-								 "general.update is %s, not a string",
-								 json_type_phrase(m));
+				return feed_error(err, FEED_ERR_WRONG_TYPE, "general.update", 0,
+								  "general.update is %s, not a string",
+								  feed_json_type_phrase(m));
 		}
 		else if (strcmp(k, "update_timestamp") == 0)
 			ts = m;
 	}
 
 	if (ts == NULL)
-		return doc_error(err, FEED_ERR_MISSING, "general.update_timestamp", 0,
-						 "required member general.update_timestamp is missing");
+		return feed_error(err, FEED_ERR_MISSING, "general.update_timestamp", 0,
+						  "required member general.update_timestamp is missing");
 	if (!J_IS_STRING(ts))
-		return doc_error(err, FEED_ERR_WRONG_TYPE, "general.update_timestamp",
-						 0, "general.update_timestamp is %s, not a string",
-						 json_type_phrase(ts));
+		return feed_error(err, FEED_ERR_WRONG_TYPE, "general.update_timestamp",
+						  0, "general.update_timestamp is %s, not a string",
+						  feed_json_type_phrase(ts));
 	if (!feed_parse_time(ts->valuestring, &gen->update_timestamp))
-		return doc_error(err, FEED_ERR_BAD_TIMESTAMP,
-						 "general.update_timestamp", 0,
-						 "general.update_timestamp \"%s\" is not a timestamp like 2023-08-07T23:29:29.8856438Z",
-						 quote_text(ts->valuestring, q));
+		return feed_error(err, FEED_ERR_BAD_TIMESTAMP,
+						  "general.update_timestamp", 0,
+						  "general.update_timestamp \"%s\" is not a timestamp like 2023-08-07T23:29:29.8856438Z",
+						  feed_quote_text(ts->valuestring, q));
 	return true;
 }
 
@@ -1501,9 +1506,12 @@ static const char *const tl_names[TL_N] = {
 	"facilities", "ratings", "pilot_ratings", "military_ratings"
 };
 
-/* Parse the bytes into a cJSON tree, or fill err (see feed.h). */
-cJSON *
-feed_parse_json(const char *text, size_t len, size_t start, FeedError *err)
+/*
+ * Parse text[start..len) (text[start] is not white space) into a cJSON
+ * tree of any type, or fill err: pre-scan, cJSON, trailing data.
+ */
+static cJSON *
+parse_json(const char *text, size_t len, size_t start, FeedError *err)
 {
 	ScanResult	scan;
 	cJSON	   *root;
@@ -1516,25 +1524,25 @@ feed_parse_json(const char *text, size_t len, size_t start, FeedError *err)
 	if (scan.code == FEED_ERR_ENCODING)
 	{
 		if (strcmp(scan.what, "NUL byte") == 0)
-			doc_error(err, FEED_ERR_ENCODING, "", scan.offset,
-					  "NUL byte at byte %zu", scan.offset);
+			feed_error(err, FEED_ERR_ENCODING, "", scan.offset,
+					   "NUL byte at byte %zu", scan.offset);
 		else
-			doc_error(err, FEED_ERR_ENCODING, "", scan.offset,
-					  "invalid UTF-8 at byte %zu (%s)", scan.offset,
-					  scan.what);
+			feed_error(err, FEED_ERR_ENCODING, "", scan.offset,
+					   "invalid UTF-8 at byte %zu (%s)", scan.offset,
+					   scan.what);
 		return NULL;
 	}
 	if (scan.code == FEED_ERR_TOO_DEEP)
 	{
-		doc_error(err, FEED_ERR_TOO_DEEP, "", scan.offset,
-				  "nesting deeper than %d levels at byte %zu",
-				  CJSON_NESTING_LIMIT, scan.offset);
+		feed_error(err, FEED_ERR_TOO_DEEP, "", scan.offset,
+				   "nesting deeper than %d levels at byte %zu",
+				   CJSON_NESTING_LIMIT, scan.offset);
 		return NULL;
 	}
 	if (scan.code == FEED_ERR_SYNTAX)
 	{
-		doc_error(err, FEED_ERR_SYNTAX, "", scan.offset,
-				  "invalid JSON at byte %zu (%s)", scan.offset, scan.what);
+		feed_error(err, FEED_ERR_SYNTAX, "", scan.offset,
+				   "invalid JSON at byte %zu (%s)", scan.offset, scan.what);
 		return NULL;
 	}
 
@@ -1549,8 +1557,8 @@ feed_parse_json(const char *text, size_t len, size_t start, FeedError *err)
 		copy = cJSON_malloc(len + 1);
 		if (copy == NULL)
 		{
-			doc_error(err, FEED_ERR_NO_MEMORY, "", 0,
-					  "out of memory copying a %zu-byte document", len);
+			feed_error(err, FEED_ERR_NO_MEMORY, "", 0,
+					   "out of memory copying a %zu-byte document", len);
 			return NULL;
 		}
 		memcpy(copy, text, len);
@@ -1566,11 +1574,11 @@ feed_parse_json(const char *text, size_t len, size_t start, FeedError *err)
 			cJSON_free(copy);
 		if (scan.open_at_end && !scan.mismatch &&
 			off >= last_token((const unsigned char *) text, len))
-			doc_error(err, FEED_ERR_SYNTAX, "", off,
-					  "unexpected end of input (truncated document?)");
+			feed_error(err, FEED_ERR_SYNTAX, "", off,
+					   "unexpected end of input (truncated document?)");
 		else
-			doc_error(err, FEED_ERR_SYNTAX, "", off,
-					  "invalid JSON at byte %zu", off);
+			feed_error(err, FEED_ERR_SYNTAX, "", off,
+					   "invalid JSON at byte %zu", off);
 		return NULL;
 	}
 	/* the tree owns copies of all strings: the buffer can go */
@@ -1582,8 +1590,8 @@ feed_parse_json(const char *text, size_t len, size_t start, FeedError *err)
 	if (off < len)
 	{
 		cJSON_Delete(root);
-		doc_error(err, FEED_ERR_SYNTAX, "", off,
-				  "unexpected data after the JSON value at byte %zu", off);
+		feed_error(err, FEED_ERR_SYNTAX, "", off,
+				   "unexpected data after the JSON value at byte %zu", off);
 		return NULL;
 	}
 	return root;
@@ -1595,6 +1603,49 @@ feed_parse_json(const char *text, size_t len, size_t start, FeedError *err)
  * ------------------------------------------------------------------------
  */
 
+/* The size and empty checks, parse_json, the top level's type (see feed.h). */
+cJSON *
+feed_parse_root(const char *text, size_t len, size_t max_bytes,
+				bool want_array, FeedError *err)
+{
+	cJSON	   *root;
+	size_t		start;
+
+	if (max_bytes > 0 && len > max_bytes)
+	{
+		feed_error(err, FEED_ERR_TOO_LARGE, "", 0,
+				   "document is %zu bytes, more than the limit of %zu",
+				   len, max_bytes);
+		return NULL;
+	}
+	if (text == NULL || len == 0)
+	{
+		feed_error(err, FEED_ERR_EMPTY, "", 0, "document is empty");
+		return NULL;
+	}
+	for (start = 0; start < len; start++)
+	{
+		if (!is_json_space((unsigned char) text[start]))
+			break;
+	}
+	if (start == len)
+	{
+		feed_error(err, FEED_ERR_EMPTY, "", 0,
+				   "document contains only white space");
+		return NULL;
+	}
+	root = parse_json(text, len, start, err);
+	if (root != NULL && (want_array ? !J_IS_ARRAY(root) : !J_IS_OBJECT(root)))
+	{
+		feed_error(err, FEED_ERR_NOT_OBJECT, "", 0, "top level is %s, not %s",
+				   feed_json_type_phrase(root),
+				   want_array ? "an array" : "an object");
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
 bool
 feed_parse(const char *text, size_t len, size_t max_bytes,
 		   FeedDocument *doc, FeedError *err)
@@ -1605,7 +1656,6 @@ feed_parse(const char *text, size_t len, size_t max_bytes,
 	const cJSON *m;
 	MapCtx		ctx;
 	FeedErrorCode rc;
-	size_t		start;
 	int			i;
 
 	if (err == NULL)
@@ -1613,32 +1663,9 @@ feed_parse(const char *text, size_t len, size_t max_bytes,
 	memset(err, 0, sizeof(*err));
 	memset(doc, 0, sizeof(*doc));
 
-	if (max_bytes > 0 && len > max_bytes)
-		return doc_error(err, FEED_ERR_TOO_LARGE, "", 0,
-						 "document is %zu bytes, more than the limit of %zu",
-						 len, max_bytes);
-	if (text == NULL || len == 0)
-		return doc_error(err, FEED_ERR_EMPTY, "", 0, "document is empty");
-	for (start = 0; start < len; start++)
-	{
-		if (!is_json_space((unsigned char) text[start]))
-			break;
-	}
-	if (start == len)
-		return doc_error(err, FEED_ERR_EMPTY, "", 0,
-						 "document contains only white space");
-
-	root = feed_parse_json(text, len, start, err);
+	root = feed_parse_root(text, len, max_bytes, false, err);
 	if (root == NULL)
 		return false;
-
-	if (!J_IS_OBJECT(root))
-	{
-		doc_error(err, FEED_ERR_NOT_OBJECT, "", 0,
-				  "top level is %s, not an object", json_type_phrase(root));
-		cJSON_Delete(root);
-		return false;
-	}
 	doc->json = root;
 
 	for (i = 0; i < TL_N; i++)
@@ -1660,15 +1687,15 @@ feed_parse(const char *text, size_t len, size_t max_bytes,
 	/* document-level shape */
 	if (tl[TL_GENERAL] == NULL)
 	{
-		doc_error(err, FEED_ERR_MISSING, "general", 0,
-				  "required member general is missing");
+		feed_error(err, FEED_ERR_MISSING, "general", 0,
+				   "required member general is missing");
 		goto fail;
 	}
 	if (!J_IS_OBJECT(tl[TL_GENERAL]))
 	{
-		doc_error(err, FEED_ERR_WRONG_TYPE, "general", 0,
-				  "general is %s, not an object",
-				  json_type_phrase(tl[TL_GENERAL]));
+		feed_error(err, FEED_ERR_WRONG_TYPE, "general", 0,
+				   "general is %s, not an object",
+				   feed_json_type_phrase(tl[TL_GENERAL]));
 		goto fail;
 	}
 	if (!map_general(tl[TL_GENERAL], &doc->general, err))
@@ -1681,15 +1708,15 @@ feed_parse(const char *text, size_t len, size_t max_bytes,
 		{
 			if (!required)
 				continue;
-			doc_error(err, FEED_ERR_MISSING, tl_names[i], 0,
-					  "required member %s is missing", tl_names[i]);
+			feed_error(err, FEED_ERR_MISSING, tl_names[i], 0,
+					   "required member %s is missing", tl_names[i]);
 			goto fail;
 		}
 		if (!J_IS_ARRAY(tl[i]))
 		{
-			doc_error(err, FEED_ERR_WRONG_TYPE, tl_names[i], 0,
-					  "%s is %s, not an array", tl_names[i],
-					  json_type_phrase(tl[i]));
+			feed_error(err, FEED_ERR_WRONG_TYPE, tl_names[i], 0,
+					   "%s is %s, not an array", tl_names[i],
+					   feed_json_type_phrase(tl[i]));
 			goto fail;
 		}
 	}
@@ -1740,14 +1767,14 @@ feed_parse(const char *text, size_t len, size_t max_bytes,
 	}
 	if (rc == FEED_ERR_NO_MEMORY)
 	{
-		doc_error(err, FEED_ERR_NO_MEMORY, ctx.section, 0,
-				  "out of memory mapping %s", ctx.section);
+		feed_error(err, FEED_ERR_NO_MEMORY, ctx.section, 0,
+				   "out of memory mapping %s", ctx.section);
 		goto fail;
 	}
 	if (rc != FEED_OK)
 	{
-		doc_error(err, rc, ctx.section, 0, "%s has too many elements",
-				  ctx.section);
+		feed_error(err, rc, ctx.section, 0, "%s has too many elements",
+				   ctx.section);
 		goto fail;
 	}
 	return true;

@@ -37,6 +37,9 @@
  *	  lon - 360 and runs geo_sector_contains_3d on each candidate, so it
  *	  returns exactly what a loop over all entries would.
  *
+ * The JSON document checks (empty input, UTF-8, depth, syntax, a top-level
+ * object) and the helpers that word messages are feed_parse.c's (feed.h).
+ *
  * Pure C11 + cJSON + libm: no Postgres headers.  Every allocation goes
  * through cJSON_malloc / cJSON_free, so the hooks installed with
  * cJSON_InitHooks (palloc in the extension, malloc by default) serve it
@@ -67,9 +70,6 @@
 #define J_IS_STRING(v)	(JTYPE(v) == cJSON_String)
 #define J_IS_ARRAY(v)	(JTYPE(v) == cJSON_Array)
 #define J_IS_OBJECT(v)	(JTYPE(v) == cJSON_Object)
-
-/* Longest excerpt of document text quoted in a message, in bytes. */
-#define QUOTE_MAX 40
 
 /* The index grid: 1 degree cells. */
 #define GRID_COLS 360
@@ -631,59 +631,6 @@ geo_repair(ReadCtx *c, const char *fmt,...)
 	return true;
 }
 
-/* "an array", "a string", "null" */
-static const char *
-json_type_phrase(const cJSON *v)
-{
-	switch (JTYPE(v))
-	{
-		case cJSON_False:
-		case cJSON_True:
-			return "a boolean";
-		case cJSON_NULL:
-			return "null";
-		case cJSON_Number:
-			return "a number";
-		case cJSON_String:
-			return "a string";
-		case cJSON_Array:
-			return "an array";
-		case cJSON_Object:
-			return "an object";
-		default:
-			return "an invalid value";
-	}
-}
-
-/*
- * At most QUOTE_MAX bytes of s for a message, cut on a character start,
- * control characters shown as '?', "..." when cut.  buf: QUOTE_MAX + 4.
- */
-static const char *
-quote_text(const char *s, char *buf)
-{
-	size_t		len = strlen(s);
-	size_t		n = len;
-	size_t		i;
-
-	if (len > QUOTE_MAX)
-	{
-		n = QUOTE_MAX;
-		while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	for (i = 0; i < n; i++)
-	{
-		if ((unsigned char) buf[i] < 0x20 || buf[i] == 0x7F)
-			buf[i] = '?';
-	}
-	if (n < len)
-		memcpy(buf + n, "...", 4);
-	return buf;
-}
-
 /* The last member named key (a repeated key: the last wins, as in jsonb). */
 static const cJSON *
 member(const cJSON *obj, const char *key)
@@ -814,7 +761,7 @@ read_position(ReadCtx *c, const cJSON *pos, int k, const char *label,
 
 	if (!J_IS_ARRAY(pos))
 		return geo_fail(c, "position %d of %s is %s, not an array of 2 numbers",
-						k, label, json_type_phrase(pos));
+						k, label, feed_json_type_phrase(pos));
 	for (v = pos->child, j = 0; v != NULL; v = v->next, j++)
 	{
 		n++;
@@ -822,12 +769,12 @@ read_position(ReadCtx *c, const cJSON *pos, int k, const char *label,
 			continue;
 		if (j == 0)
 			return geo_fail(c, "longitude of position %d of %s is %s, not a number",
-							k, label, json_type_phrase(v));
+							k, label, feed_json_type_phrase(v));
 		if (j == 1)
 			return geo_fail(c, "latitude of position %d of %s is %s, not a number",
-							k, label, json_type_phrase(v));
+							k, label, feed_json_type_phrase(v));
 		return geo_fail(c, "coordinate %d of position %d of %s is %s, not a number",
-						j, k, label, json_type_phrase(v));
+						j, k, label, feed_json_type_phrase(v));
 	}
 	if (n < 2)
 		return geo_fail(c, "position %d of %s has %zu coordinate%s, not 2",
@@ -864,7 +811,7 @@ read_ring(ReadCtx *c, const cJSON *arr, int polygon, int r, GeoRing *ring)
 	ring->edges = NULL;
 	if (!J_IS_ARRAY(arr))
 		return geo_fail(c, "%s is %s, not an array of positions", label,
-						json_type_phrase(arr));
+						feed_json_type_phrase(arr));
 	n = array_size(arr);
 	if (n >= INT_MAX - 1)
 		return geo_fail(c, "%s has too many positions", label);
@@ -918,7 +865,7 @@ read_polygon(ReadCtx *c, const cJSON *arr, int polygon, GeoPolygon *poly)
 	poly->rings = NULL;
 	if (!J_IS_ARRAY(arr))
 		return geo_fail(c, "polygon %d is %s, not an array of rings", polygon,
-						json_type_phrase(arr));
+						feed_json_type_phrase(arr));
 	n = array_size(arr);
 	if (n == 0)
 		return geo_fail(c, "polygon %d has no rings", polygon);
@@ -990,14 +937,19 @@ read_bound(ReadCtx *c, const cJSON *props, const char *key, const char *what,
 		return true;
 	if (!J_IS_NUMBER(v))
 		return geo_fail(c, "%s property \"%s\" is %s, not an integer",
-						what, key, json_type_phrase(v));
+						what, key, feed_json_type_phrase(v));
 	d = v->valuedouble;
-	if (!isfinite(d) || d != floor(d))
-		return geo_fail(c, "%s property \"%s\" is %.15g, not an integer",
-						what, key, d);
-	if (d < (double) INT32_MIN || d > (double) INT32_MAX)
-		return geo_fail(c, "%s property \"%s\" is %.15g, outside the range of int32",
-						what, key, d);
+	switch (feed_check_int32(d))
+	{
+		case FEED_INT32_NOT_INTEGER:
+			return geo_fail(c, "%s property \"%s\" is %.15g, not an integer",
+							what, key, d);
+		case FEED_INT32_OUT_OF_RANGE:
+			return geo_fail(c, "%s property \"%s\" is %.15g, outside the range of int32",
+							what, key, d);
+		case FEED_INT32_OK:
+			break;
+	}
 	*out = (int32_t) d;
 	return true;
 }
@@ -1010,7 +962,7 @@ read_feature(ReadCtx *c, const cJSON *f, FeatureRec *rec)
 	const cJSON *geom;
 	const cJSON *type;
 	const cJSON *coords;
-	char		q[QUOTE_MAX + 4];
+	char		q[FEED_QUOTE_BUF];
 	size_t		n;
 	size_t		i;
 
@@ -1018,7 +970,8 @@ read_feature(ReadCtx *c, const cJSON *f, FeatureRec *rec)
 	rec->npolygons = 0;
 	rec->polygons = NULL;
 	if (!J_IS_OBJECT(f))
-		return geo_fail(c, "feature is %s, not an object", json_type_phrase(f));
+		return geo_fail(c, "feature is %s, not an object",
+						feed_json_type_phrase(f));
 
 	/* name, floor, ceiling */
 	props = member(f, "properties");
@@ -1026,13 +979,13 @@ read_feature(ReadCtx *c, const cJSON *f, FeatureRec *rec)
 		props = NULL;
 	if (props != NULL && !J_IS_OBJECT(props))
 		return geo_fail(c, "properties is %s, not an object",
-						json_type_phrase(props));
+						feed_json_type_phrase(props));
 	v = props ? member(props, c->name_key) : NULL;
 	if (v == NULL)
 		return geo_fail(c, "name property \"%s\" is missing", c->name_key);
 	if (!J_IS_STRING(v))
 		return geo_fail(c, "name property \"%s\" is %s, not a string",
-						c->name_key, json_type_phrase(v));
+						c->name_key, feed_json_type_phrase(v));
 	if (v->valuestring[0] == '\0')
 		return geo_fail(c, "name property \"%s\" is empty", c->name_key);
 	rec->name = arena_strdup(c->arena, v->valuestring);
@@ -1057,13 +1010,13 @@ read_feature(ReadCtx *c, const cJSON *f, FeatureRec *rec)
 		return geo_fail(c, "geometry is null");
 	if (!J_IS_OBJECT(geom))
 		return geo_fail(c, "geometry is %s, not an object",
-						json_type_phrase(geom));
+						feed_json_type_phrase(geom));
 	type = member(geom, "type");
 	if (type == NULL)
 		return geo_fail(c, "geometry has no type");
 	if (!J_IS_STRING(type))
 		return geo_fail(c, "geometry type is %s, not a string",
-						json_type_phrase(type));
+						feed_json_type_phrase(type));
 	if (strcmp(type->valuestring, "Polygon") != 0 &&
 		strcmp(type->valuestring, "MultiPolygon") != 0)
 	{
@@ -1074,14 +1027,14 @@ read_feature(ReadCtx *c, const cJSON *f, FeatureRec *rec)
 								other_geometry_types[i]);
 		}
 		return geo_fail(c, "geometry type \"%s\" is not Polygon or MultiPolygon",
-						quote_text(type->valuestring, q));
+						feed_quote_text(type->valuestring, q));
 	}
 	coords = member(geom, "coordinates");
 	if (coords == NULL)
 		return geo_fail(c, "geometry has no coordinates");
 	if (!J_IS_ARRAY(coords))
 		return geo_fail(c, "coordinates is %s, not an array",
-						json_type_phrase(coords));
+						feed_json_type_phrase(coords));
 
 	if (strcmp(type->valuestring, "Polygon") == 0)
 	{
@@ -1246,20 +1199,6 @@ build_sectors(ReadCtx *c, FeatureRec *recs, int nrecs, GeoSectorSet *set)
 	return true;
 }
 
-static bool doc_fail(GeoMessage *err, const char *fmt,...)
-			__attribute__((format(printf, 2, 3)));
-
-static bool
-doc_fail(GeoMessage *err, const char *fmt,...)
-{
-	va_list		ap;
-
-	va_start(ap, fmt);
-	fill_message(err, -1, "", fmt, ap);
-	va_end(ap);
-	return false;
-}
-
 bool
 geo_read_geojson(const char *text, size_t len, const char *name_key,
 				 const char *floor_key, const char *ceiling_key, bool strict,
@@ -1274,8 +1213,7 @@ geo_read_geojson(const char *text, size_t len, const char *name_key,
 	const cJSON *f;
 	FeatureRec *recs = NULL;
 	RepairNode *r;
-	char		q[QUOTE_MAX + 4];
-	size_t		start;
+	char		q[FEED_QUOTE_BUF];
 	size_t		n;
 	int			i;
 
@@ -1284,44 +1222,34 @@ geo_read_geojson(const char *text, size_t len, const char *name_key,
 	memset(err, 0, sizeof(*err));
 	err->feature = -1;
 	memset(set, 0, sizeof(*set));
+	memset(&c, 0, sizeof(c));
+	c.name_key = name_key;
+	c.floor_key = floor_key;
+	c.ceiling_key = ceiling_key;
+	c.strict = strict;
+	c.err = err;
+	c.feature = -1;				/* the document, until the features */
+	c.repairs_tail = &c.repairs;
 
 	if (name_key == NULL || name_key[0] == '\0')
-		return doc_fail(err, "no name property given");
-	if (text == NULL || len == 0)
-		return doc_fail(err, "document is empty");
-	for (start = 0; start < len; start++)
-	{
-		char		ch = text[start];
-
-		if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r')
-			break;
-	}
-	if (start == len)
-		return doc_fail(err, "document contains only white space");
-
-	root = feed_parse_json(text, len, start, &ferr);
+		return geo_fail(&c, "no name property given");
+	root = feed_parse_root(text, len, 0, false, &ferr);
 	if (root == NULL)
-		return doc_fail(err, "%s", ferr.message);
-	if (!J_IS_OBJECT(root))
-	{
-		doc_fail(err, "top level is %s, not an object", json_type_phrase(root));
-		cJSON_Delete(root);
-		return false;
-	}
+		return geo_fail(&c, "%s", ferr.message);
 	type = member(root, "type");
 	if (type == NULL)
-		doc_fail(err, "top level has no type: not a FeatureCollection");
+		geo_fail(&c, "top level has no type: not a FeatureCollection");
 	else if (!J_IS_STRING(type))
-		doc_fail(err, "type is %s, not \"FeatureCollection\"",
-				 json_type_phrase(type));
+		geo_fail(&c, "type is %s, not \"FeatureCollection\"",
+				 feed_json_type_phrase(type));
 	else if (strcmp(type->valuestring, "FeatureCollection") != 0)
-		doc_fail(err, "type is \"%s\", not \"FeatureCollection\"",
-				 quote_text(type->valuestring, q));
+		geo_fail(&c, "type is \"%s\", not \"FeatureCollection\"",
+				 feed_quote_text(type->valuestring, q));
 	else if ((features = member(root, "features")) == NULL)
-		doc_fail(err, "features is missing");
+		geo_fail(&c, "features is missing");
 	else if (!J_IS_ARRAY(features))
-		doc_fail(err, "features is %s, not an array",
-				 json_type_phrase(features));
+		geo_fail(&c, "features is %s, not an array",
+				 feed_json_type_phrase(features));
 	else
 		goto shape_ok;
 	cJSON_Delete(root);
@@ -1332,27 +1260,19 @@ shape_ok:
 	if (n > INT_MAX)
 	{
 		cJSON_Delete(root);
-		return doc_fail(err, "too many features");
+		return geo_fail(&c, "too many features");
 	}
 
-	memset(&c, 0, sizeof(c));
-	c.name_key = name_key;
-	c.floor_key = floor_key;
-	c.ceiling_key = ceiling_key;
-	c.strict = strict;
-	c.err = err;
-	c.feature = -1;
-	c.repairs_tail = &c.repairs;
 	c.arena = arena_create(len);
 	if (c.arena == NULL)
 	{
 		cJSON_Delete(root);
-		return doc_fail(err, "out of memory");
+		return geo_fail(&c, "out of memory");
 	}
 	recs = arena_array(c.arena, n, sizeof(FeatureRec));
 	if (n > 0 && recs == NULL)
 	{
-		doc_fail(err, "out of memory");
+		geo_fail(&c, "out of memory");
 		goto fail;
 	}
 	for (f = features->child, i = 0; f != NULL; f = f->next, i++)
@@ -1376,7 +1296,7 @@ shape_ok:
 								   sizeof(GeoMessage));
 		if (set->repairs == NULL)
 		{
-			doc_fail(err, "out of memory");
+			geo_fail(&c, "out of memory");
 			goto fail;
 		}
 		for (r = c.repairs, i = 0; r != NULL; r = r->next, i++)

@@ -6,11 +6,12 @@
  *		id), see transceivers.h and docs/feed-format.md B.11.
  *
  * The document checks (size limit, empty input, UTF-8, NUL bytes, depth,
- * JSON syntax, trailing data) are feed_parse.c's (feed_parse_json), so both
- * feeds refuse the same bytes with the same messages.  Then the top
- * level must be an array, and each station and each transceiver is mapped
- * with per-record rejection, as in feed_parse.c: a bad record is skipped
- * and counted in doc->rejects, the document goes on.
+ * JSON syntax, trailing data) are feed_parse.c's (feed_parse_root, asked
+ * for a top-level array), so both feeds refuse the same bytes with the
+ * same messages; so are the helpers that word the rejection reasons.  Each
+ * station and each transceiver is mapped with per-record rejection, as in
+ * feed_parse.c: a bad record is skipped and counted in doc->rejects, the
+ * document goes on.
  *
  * Duplicates: within a station a repeated transceiver id keeps the later
  * transceiver; a repeated station callsign keeps the later station (with
@@ -43,6 +44,10 @@
 #define J_IS_STRING(v)	(JTYPE(v) == cJSON_String)
 #define J_IS_ARRAY(v)	(JTYPE(v) == cJSON_Array)
 #define J_IS_OBJECT(v)	(JTYPE(v) == cJSON_Object)
+
+/* Duplicate callsigns are quoted whole (feed_quote_text, never cut). */
+_Static_assert(FEED_CALLSIGN_MAX <= FEED_QUOTE_MAX,
+			   "a callsign fits a quote");
 
 /* Members of a transceiver, in feed order. */
 enum
@@ -99,161 +104,53 @@ typedef struct Scratch
  * ------------------------------------------------------------------------
  */
 
-static const char *
-json_type_name(const cJSON *v)
-{
-	switch (JTYPE(v))
-	{
-		case cJSON_False:
-		case cJSON_True:
-			return "boolean";
-		case cJSON_NULL:
-			return "null";
-		case cJSON_Number:
-			return "number";
-		case cJSON_String:
-			return "string";
-		case cJSON_Array:
-			return "array";
-		case cJSON_Object:
-			return "object";
-		default:
-			return "invalid value";
-	}
-}
-
-/* "an object", "null", ... for the top-level message */
-static const char *
-json_type_phrase(const cJSON *v)
-{
-	switch (JTYPE(v))
-	{
-		case cJSON_False:
-		case cJSON_True:
-			return "a boolean";
-		case cJSON_NULL:
-			return "null";
-		case cJSON_Number:
-			return "a number";
-		case cJSON_String:
-			return "a string";
-		case cJSON_Array:
-			return "an array";
-		case cJSON_Object:
-			return "an object";
-		default:
-			return "an invalid value";
-	}
-}
-
-static bool doc_error(FeedError *err, FeedErrorCode code, const char *fmt,...)
-			__attribute__((format(printf, 3, 4)));
-
-/* A whole-document error (path "", offset 0); always returns false. */
-static bool
-doc_error(FeedError *err, FeedErrorCode code, const char *fmt,...)
-{
-	va_list		ap;
-
-	err->code = code;
-	err->path[0] = '\0';
-	err->offset = 0;
-	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
-	va_end(ap);
-	return false;
-}
-
 static bool reject(FeedRejects *r, int station, int trx, const char *key,
 				   const char *fmt,...)
 			__attribute__((format(printf, 5, 6)));
 
 /*
- * Count one rejected record and keep its reason if there is room.  The path
- * is [station][.transceivers[trx]][.key]; trx < 0 or key NULL leave that
- * part out.  Always returns false.
+ * Count one rejected record and keep its reason if there is room (see
+ * feed_reject_va).  The path is [station][.transceivers[trx]][.key]; trx < 0
+ * or key NULL leave that part out.  Always returns false.
  */
 static bool
 reject(FeedRejects *r, int station, int trx, const char *key,
 	   const char *fmt,...)
 {
-	char	   *buf;
+	char		path[FEED_REASON_LEN];
 	size_t		n;
 	va_list		ap;
 
-	r->count++;
-	if (r->n_reasons >= FEED_MAX_REASONS)
-		return false;
-	buf = r->reasons[r->n_reasons++];
 	if (trx >= 0)
-		n = (size_t) snprintf(buf, FEED_REASON_LEN, "[%d].transceivers[%d]",
+		n = (size_t) snprintf(path, sizeof(path), "[%d].transceivers[%d]",
 							  station, trx);
 	else
-		n = (size_t) snprintf(buf, FEED_REASON_LEN, "[%d]", station);
-	if (n < FEED_REASON_LEN)
-		n += (size_t) snprintf(buf + n, FEED_REASON_LEN - n, "%s%s: ",
-							   key ? "." : "", key ? key : "");
-	if (n < FEED_REASON_LEN)
-	{
-		va_start(ap, fmt);
-		vsnprintf(buf + n, FEED_REASON_LEN - n, fmt, ap);
-		va_end(ap);
-	}
+		n = (size_t) snprintf(path, sizeof(path), "[%d]", station);
+	if (n < sizeof(path))
+		snprintf(path + n, sizeof(path) - n, "%s%s",
+				 key ? "." : "", key ? key : "");
+	va_start(ap, fmt);
+	feed_reject_va(r, path, fmt, ap);
+	va_end(ap);
 	return false;
 }
 
-/* Integral finite number that fits int32?  0 yes, 1 not integral, 2 range. */
-static int
-check_int32(double d)
-{
-	if (!isfinite(d) || d != floor(d))
-		return 1;
-	if (d < (double) INT32_MIN || d > (double) INT32_MAX)
-		return 2;
-	return 0;
-}
-
-
-/* ------------------------------------------------------------------------
- * The document
- * ------------------------------------------------------------------------
- */
-
 /*
- * The bytes into a cJSON tree (of any type), or NULL with *err filled:
- * the checks and messages of feed_parse(), whose pre-scan and parse
- * (feed_parse_json) do all but the size limit and empty input.
+ * A required integer member v (NULL when absent): false (the transceiver
+ * counted) when it is missing, null or not a number.
  */
-static cJSON *
-parse_document(const char *text, size_t len, size_t max_bytes,
-			   FeedError *err)
+static bool
+required_number(FeedRejects *r, int station, int trx, const char *key,
+				const cJSON *v)
 {
-	size_t		start;
-
-	if (max_bytes > 0 && len > max_bytes)
-	{
-		doc_error(err, FEED_ERR_TOO_LARGE,
-				  "document is %zu bytes, more than the limit of %zu",
-				  len, max_bytes);
-		return NULL;
-	}
-	if (text == NULL || len == 0)
-	{
-		doc_error(err, FEED_ERR_EMPTY, "document is empty");
-		return NULL;
-	}
-	for (start = 0; start < len; start++)
-	{
-		if (text[start] != ' ' && text[start] != '\t' &&
-			text[start] != '\n' && text[start] != '\r')
-			break;
-	}
-	if (start == len)
-	{
-		doc_error(err, FEED_ERR_EMPTY, "document contains only white space");
-		return NULL;
-	}
-	return feed_parse_json(text, len, start, err);
+	if (v == NULL)
+		return reject(r, station, trx, key, "missing");
+	if (J_IS_NULL(v))
+		return reject(r, station, trx, key, "null");
+	if (!J_IS_NUMBER(v))
+		return reject(r, station, trx, key, "not an integer (%s)",
+					  feed_json_type_name(v));
+	return true;
 }
 
 
@@ -276,7 +173,7 @@ map_double(FeedRejects *r, int station, int trx, int k, const cJSON *v,
 	}
 	if (!J_IS_NUMBER(v))
 		return reject(r, station, trx, trx_keys[k], "not a number (%s)",
-					  json_type_name(v));
+					  feed_json_type_name(v));
 	d = v->valuedouble;
 	if (!isfinite(d))
 		return reject(r, station, trx, trx_keys[k],
@@ -303,7 +200,7 @@ map_transceiver(FeedRejects *r, int station, int trx, const cJSON *el,
 
 	if (!J_IS_OBJECT(el))
 		return reject(r, station, trx, NULL, "not an object (%s)",
-					  json_type_name(el));
+					  feed_json_type_name(el));
 	/* the last occurrence of a key wins */
 	for (m = el->child; m != NULL; m = m->next)
 	{
@@ -320,35 +217,25 @@ map_transceiver(FeedRejects *r, int station, int trx, const cJSON *el,
 	}
 
 	/* id: required, any int32 */
-	if (v[TK_ID] == NULL)
-		return reject(r, station, trx, "id", "missing");
-	if (J_IS_NULL(v[TK_ID]))
-		return reject(r, station, trx, "id", "null");
-	if (!J_IS_NUMBER(v[TK_ID]))
-		return reject(r, station, trx, "id", "not an integer (%s)",
-					  json_type_name(v[TK_ID]));
+	if (!required_number(r, station, trx, "id", v[TK_ID]))
+		return false;
 	d = v[TK_ID]->valuedouble;
-	switch (check_int32(d))
+	switch (feed_check_int32(d))
 	{
-		case 1:
+		case FEED_INT32_NOT_INTEGER:
 			return reject(r, station, trx, "id", "%.15g is not an integer", d);
-		case 2:
+		case FEED_INT32_OUT_OF_RANGE:
 			return reject(r, station, trx, "id", "%.15g does not fit int32", d);
-		default:
+		case FEED_INT32_OK:
 			break;
 	}
 	row->id = (int32_t) d;
 
 	/* frequency: required, integral Hz, 0..TRANSCEIVER_FREQUENCY_MAX */
-	if (v[TK_FREQUENCY] == NULL)
-		return reject(r, station, trx, "frequency", "missing");
-	if (J_IS_NULL(v[TK_FREQUENCY]))
-		return reject(r, station, trx, "frequency", "null");
-	if (!J_IS_NUMBER(v[TK_FREQUENCY]))
-		return reject(r, station, trx, "frequency", "not an integer (%s)",
-					  json_type_name(v[TK_FREQUENCY]));
+	if (!required_number(r, station, trx, "frequency", v[TK_FREQUENCY]))
+		return false;
 	d = v[TK_FREQUENCY]->valuedouble;
-	if (!isfinite(d) || d != floor(d))
+	if (!feed_is_integer(d))
 		return reject(r, station, trx, "frequency", "%.15g is not an integer",
 					  d);
 	if (d < 0 || d > (double) TRANSCEIVER_FREQUENCY_MAX)
@@ -451,7 +338,7 @@ map_station(FeedRejects *r, int index, const cJSON *el,
 
 	if (!J_IS_OBJECT(el))
 		return reject(r, index, -1, NULL, "not an object (%s)",
-					  json_type_name(el));
+					  feed_json_type_name(el));
 	for (m = el->child; m != NULL; m = m->next)
 	{
 		if (m->string == NULL)
@@ -468,7 +355,7 @@ map_station(FeedRejects *r, int index, const cJSON *el,
 		return reject(r, index, -1, "callsign", "null");
 	if (!J_IS_STRING(cs))
 		return reject(r, index, -1, "callsign", "not a string (%s)",
-					  json_type_name(cs));
+					  feed_json_type_name(cs));
 	if (cs->valuestring[0] == '\0')
 		return reject(r, index, -1, "callsign", "empty");
 	len = strlen(cs->valuestring);
@@ -478,7 +365,7 @@ map_station(FeedRejects *r, int index, const cJSON *el,
 	/* missing or null: a station without transceivers */
 	if (list != NULL && !J_IS_NULL(list) && !J_IS_ARRAY(list))
 		return reject(r, index, -1, "transceivers", "not an array (%s)",
-					  json_type_name(list));
+					  feed_json_type_name(list));
 
 	if (list != NULL && J_IS_ARRAY(list))
 	{
@@ -547,19 +434,12 @@ dedup_stations(TransceiversDocument *doc, Scratch *s, int n)
 	{
 		if (st[i].dup_of >= 0)
 		{
-			/* a callsign has at most FEED_CALLSIGN_MAX bytes */
-			char		q[FEED_CALLSIGN_MAX + 1];
-			size_t		k;
+			/* never cut: a callsign has at most FEED_CALLSIGN_MAX bytes */
+			char		q[FEED_QUOTE_BUF];
 
-			snprintf(q, sizeof(q), "%s", st[i].callsign);
-			for (k = 0; q[k] != '\0'; k++)
-			{
-				if ((unsigned char) q[k] < 0x20 || q[k] == 0x7F)
-					q[k] = '?';
-			}
 			reject(&doc->rejects, st[i].index, -1, "callsign",
 				   "\"%s\" duplicate of [%d], kept the later one",
-				   q, st[i].dup_of);
+				   feed_quote_text(st[i].callsign, q), st[i].dup_of);
 			continue;
 		}
 		if (out_rows != st[i].first && st[i].n > 0)
@@ -602,16 +482,9 @@ transceivers_parse(const char *text, size_t len, size_t max_bytes,
 	memset(err, 0, sizeof(*err));
 	memset(doc, 0, sizeof(*doc));
 
-	root = parse_document(text, len, max_bytes, err);
+	root = feed_parse_root(text, len, max_bytes, true, err);
 	if (root == NULL)
 		return false;
-	if (!J_IS_ARRAY(root))
-	{
-		doc_error(err, FEED_ERR_NOT_OBJECT, "top level is %s, not an array",
-				  json_type_phrase(root));
-		cJSON_Delete(root);
-		return false;
-	}
 	doc->json = root;
 
 	/*
@@ -641,9 +514,9 @@ transceivers_parse(const char *text, size_t len, size_t max_bytes,
 		return true;
 	if (n_el > INT_MAX || n_trx > INT_MAX)
 	{
-		doc_error(err, FEED_ERR_TOO_LARGE,
-				  "document has too many elements (%zu stations, %zu transceivers)",
-				  n_el, n_trx);
+		feed_error(err, FEED_ERR_TOO_LARGE, "", 0,
+				   "document has too many elements (%zu stations, %zu transceivers)",
+				   n_el, n_trx);
 		goto fail;
 	}
 
@@ -687,9 +560,9 @@ transceivers_parse(const char *text, size_t len, size_t max_bytes,
 	return true;
 
 nomem:
-	doc_error(err, FEED_ERR_NO_MEMORY,
-			  "out of memory mapping %zu stations, %zu transceivers",
-			  n_el, n_trx);
+	feed_error(err, FEED_ERR_NO_MEMORY, "", 0,
+			   "out of memory mapping %zu stations, %zu transceivers",
+			   n_el, n_trx);
 fail:
 	if (scratch != NULL)
 		cJSON_free(scratch);

@@ -46,7 +46,7 @@ else
 fi
 export DEMO_INTERVAL=$INTERVAL DEMO_CYCLES=${DEMO_CYCLES:-8} DEMO_FEED_URL=$FEED_URL DEMO_TRX_URL=$TRX_URL
 
-pg_virtualenv -t -v 15 \
+pg_virtualenv -t -v 15 -c "-p $(test/free_port)" \
 	-o shared_preload_libraries=vatsim_ingest \
 	-o lc_messages=C \
 	-o vatsim_ingest.database=postgres \

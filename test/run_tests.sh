@@ -51,7 +51,7 @@ for _ in $(seq 100); do [ -s "$LOGS/port" ] && break; sleep 0.1; done
 export FEED_SERVER_URL="http://127.0.0.1:$(cat "$LOGS/port")"
 
 echo "== pg_regress and pgTAP (pg_virtualenv, PostgreSQL 15)"
-pg_virtualenv -t -v 15 -o vatsim_ingest.enabled=off \
+pg_virtualenv -t -v 15 -c "-p $(test/free_port)" -o vatsim_ingest.enabled=off \
 	-o shared_preload_libraries=vatsim_ingest \
 	-o lc_messages=C \
 	test/run_pg_tests.sh "$LOGS" 2>&1 | tee "$LOGS/pg.log"

@@ -4,10 +4,10 @@
  *		Tests of src/fetch.c against real HTTP servers, written as a TAP
  *		producer.
  *
- * Self-contained (no test framework): prints "ok N - name" or
- * "not ok N - name" per test, diagnostics as "# ..." lines, and the plan
- * "1..N" at the end; exits non-zero when a test failed.  Run through
- * prove(1), see the Makefile.
+ * With the harness of ../unit/tap.h (no test framework): prints
+ * "ok N - name" or "not ok N - name" per test, diagnostics as "# ..."
+ * lines, and the plan "1..N" at the end; exits non-zero when a test
+ * failed.  Run through prove(1), see the Makefile.
  *
  * Two kinds of server:
  *	- the feed server (test/feed_server.py) at $FEED_SERVER_URL, serving the
@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "../../src/fetch.h"
+#include "../unit/tap.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
@@ -59,64 +60,6 @@
 #define DEFAULT_SMALL_FIXTURE "status-2021-04-03.json"
 #define USER_AGENT "vatsim_ingest-test/fetch"
 #define MB (1024 * 1024)
-
-/* ------------------------------------------------------------------------
- * TAP
- * ------------------------------------------------------------------------
- */
-
-static int	n_tests = 0;
-static int	n_failed = 0;
-
-static bool ok(bool cond, const char *fmt,...)
-			__attribute__((format(printf, 2, 3)));
-static void diag(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-static void skip(const char *why, const char *fmt,...)
-			__attribute__((format(printf, 2, 3)));
-
-static bool
-ok(bool cond, const char *fmt,...)
-{
-	va_list		ap;
-
-	n_tests++;
-	if (!cond)
-		n_failed++;
-	printf("%sok %d - ", cond ? "" : "not ", n_tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	return cond;
-}
-
-static void
-diag(const char *fmt,...)
-{
-	va_list		ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
-static void
-skip(const char *why, const char *fmt,...)
-{
-	va_list		ap;
-
-	n_tests++;
-	printf("ok %d - ", n_tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" # SKIP %s\n", why);
-	fflush(stdout);
-}
 
 /* ------------------------------------------------------------------------
  * Helpers
@@ -144,43 +87,6 @@ fnv1a(const char *p, size_t len)
 		h *= UINT64_C(1099511628211);
 	}
 	return h;
-}
-
-/* Whole file, malloc'd; NULL when unreadable. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE	   *fp = fopen(path, "rb");
-	char	   *buf = NULL;
-	size_t		cap = 0;
-	size_t		n = 0;
-	size_t		got;
-
-	if (fp == NULL)
-		return NULL;
-	for (;;)
-	{
-		if (cap - n < 65536)
-		{
-			char	   *p = realloc(buf, cap + 1048576);
-
-			if (p == NULL)
-			{
-				free(buf);
-				fclose(fp);
-				return NULL;
-			}
-			buf = p;
-			cap += 1048576;
-		}
-		got = fread(buf + n, 1, cap - n, fp);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	fclose(fp);
-	*len = n;
-	return buf;
 }
 
 static long
@@ -1153,7 +1059,7 @@ main(void)
 	if (dir != NULL && dir[0] != '\0')
 	{
 		snprintf(path, sizeof(path), "%s/%s", dir, env.fixture);
-		env.expect = slurp(path, &len);
+		env.expect = read_file(path, &len);
 		env.expect_len = env.expect ? len : 0;
 		if (env.expect == NULL)
 			diag("cannot read %s: body comparisons are skipped", path);
@@ -1217,8 +1123,5 @@ main(void)
 	fetch_global_cleanup();
 	free(env.expect);
 
-	printf("1..%d\n", n_tests);
-	if (n_failed > 0)
-		diag("%d of %d tests failed", n_failed, n_tests);
-	return n_failed > 0 ? 1 : 0;
+	return tap_done();
 }

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * test_geometry.c
- *		Unit tests of src/geometry.c, written as a TAP producer (same
- *		conventions as test_feed_parse.c).
+ *		Unit tests of src/geometry.c, written as a TAP producer with the
+ *		harness of tap.h (as test_feed_parse.c).
  *
  * Prints "ok N - name" or "not ok N - name" per test, diagnostics as
  * "# ..." lines, and the plan "1..N" at the end; exits non-zero when a test
@@ -41,122 +41,12 @@
 
 #include "../../src/feed.h"
 #include "../../src/geometry.h"
+#include "tap.h"
 
 /* ------------------------------------------------------------------------
- * TAP
+ * Building GeoJSON text
  * ------------------------------------------------------------------------
  */
-
-static int	n_tests = 0;
-static int	n_failed = 0;
-
-static bool ok(bool cond, const char *fmt,...)
-			__attribute__((format(printf, 2, 3)));
-static void diag(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-static void skip(const char *why, const char *fmt,...)
-			__attribute__((format(printf, 2, 3)));
-
-static bool
-ok(bool cond, const char *fmt,...)
-{
-	va_list		ap;
-
-	n_tests++;
-	if (!cond)
-		n_failed++;
-	printf("%sok %d - ", cond ? "" : "not ", n_tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	return cond;
-}
-
-static void
-diag(const char *fmt,...)
-{
-	va_list		ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static void
-skip(const char *why, const char *fmt,...)
-{
-	va_list		ap;
-
-	n_tests++;
-	printf("ok %d - ", n_tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" # SKIP %s\n", why);
-}
-
-/* ------------------------------------------------------------------------
- * String building (everything freed at exit, for LeakSanitizer)
- * ------------------------------------------------------------------------
- */
-
-static char **arena = NULL;
-static size_t arena_n = 0;
-static size_t arena_cap = 0;
-
-static void *
-keep(void *p)
-{
-	if (p == NULL)
-	{
-		fprintf(stderr, "out of memory\n");
-		exit(2);
-	}
-	if (arena_n == arena_cap)
-	{
-		arena_cap = arena_cap ? arena_cap * 2 : 256;
-		arena = realloc(arena, arena_cap * sizeof(char *));
-		if (arena == NULL)
-		{
-			fprintf(stderr, "out of memory\n");
-			exit(2);
-		}
-	}
-	arena[arena_n++] = p;
-	return p;
-}
-
-static void
-arena_free(void)
-{
-	size_t		i;
-
-	for (i = 0; i < arena_n; i++)
-		free(arena[i]);
-	free(arena);
-}
-
-static char *fmt(const char *f,...) __attribute__((format(printf, 1, 2)));
-
-static char *
-fmt(const char *f,...)
-{
-	va_list		ap;
-	int			n;
-	char	   *s;
-
-	va_start(ap, f);
-	n = vsnprintf(NULL, 0, f, ap);
-	va_end(ap);
-	s = keep(malloc((size_t) n + 1));
-	va_start(ap, f);
-	vsnprintf(s, (size_t) n + 1, f, ap);
-	va_end(ap);
-	return s;
-}
 
 /* Comma-joined arguments up to NULL. */
 static char *
@@ -1402,39 +1292,6 @@ test_index(void)
  * ------------------------------------------------------------------------
  */
 
-static long alloc_budget = -1;	/* allocations left; -1 unlimited */
-static long alloc_live = 0;
-static long alloc_calls = 0;
-
-static void *
-counting_malloc(size_t n)
-{
-	void	   *p;
-
-	alloc_calls++;
-	if (alloc_budget == 0)
-		return NULL;
-	if (alloc_budget > 0)
-		alloc_budget--;
-	p = malloc(n);
-	if (p)
-		alloc_live++;
-	return p;
-}
-
-static void
-counting_free(void *p)
-{
-	if (p == NULL)
-	{
-		/* pfree(NULL) would crash: geometry.c must never do this */
-		alloc_live -= 1000000;
-		return;
-	}
-	alloc_live--;
-	free(p);
-}
-
 /* A ring of n points zigzagging along y = 1..2, then closed via (10, 10). */
 static char *
 zigzag_ring(int n)
@@ -1484,7 +1341,7 @@ test_allocation_failure(void)
 
 	cJSON_InitHooks(&hooks);
 	alloc_calls = 0;
-	root = feed_parse_json(doc, strlen(doc), 0, &ferr);
+	root = feed_parse_root(doc, strlen(doc), 0, false, &ferr);
 	parse_calls = alloc_calls;
 	cJSON_Delete(root);
 
@@ -1562,7 +1419,7 @@ test_allocation_failure(void)
 		memset(padded + base, ' ', 65536 + 40 * step - base);
 		alloc_budget = -1;
 		alloc_calls = 0;
-		root = feed_parse_json(padded, base, 0, &ferr);
+		root = feed_parse_root(padded, base, 0, false, &ferr);
 		parse_calls = alloc_calls;
 		cJSON_Delete(root);
 		leaks = wrong = 0;
@@ -1625,33 +1482,6 @@ test_allocation_failure(void)
  * The real VAT-Spy boundaries
  * ------------------------------------------------------------------------
  */
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf;
-	long		n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-		fseek(f, 0, SEEK_SET) != 0)
-	{
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc(n > 0 ? (size_t) n : 1);
-	if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n)
-	{
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	*len = (size_t) n;
-	return buf;
-}
 
 static int
 cmp_str(const void *a, const void *b)
@@ -1797,9 +1627,9 @@ test_real(const char *path, const char *fixture_dir)
 		text = read_file(path, &len);
 	if (text == NULL)
 	{
-		for (i = 0; i < REAL_TESTS; i++)
-			skip(path && *path ? "VATSPY_BOUNDARIES file not found" : "VATSPY_BOUNDARIES not set",
-				 "VATSpy Boundaries.geojson: check %d", i + 1);
+		skip_checks(path && *path ? "VATSPY_BOUNDARIES file not found" :
+					"VATSPY_BOUNDARIES not set",
+					REAL_TESTS, "VATSpy Boundaries.geojson");
 		return;
 	}
 
@@ -1808,8 +1638,7 @@ test_real(const char *path, const char *fixture_dir)
 			"VATSpy: loads (not strict)"))
 	{
 		diag("feature %d (%s): %s", err.feature, err.name, err.text);
-		for (i = 1; i < REAL_TESTS; i++)
-			ok(false, "VATSpy: check %d (not loaded)", i + 1);
+		fail_checks(1, REAL_TESTS, "VATSpy", "not loaded");
 		free(text);
 		return;
 	}
@@ -1994,7 +1823,7 @@ test_real(const char *path, const char *fixture_dir)
 
 	/* the Australian pilots of a real feed snapshot */
 	{
-		char	   *feed_text = NULL;
+		char	   *feed_text;
 		size_t		feed_len = 0;
 		FeedDocument doc;
 		FeedError	ferr;
@@ -2005,9 +1834,8 @@ test_real(const char *path, const char *fixture_dir)
 			"YARA 1, YASH 1, YASP 3, YBIK 26, YBLA 14, YBUR 1, YDAL 1, YELW 8, YFOR 1, YGUN 29, YHUO 1, YHYD 1, YINL 2, YISA 1, YMNN 2, YMUN 1, YNSA 1, YOCN 2, YOXL 1, YTBD 1, YTRT 1, YWOL 5, YWRA 1";
 		char		got[2048] = "";
 
-		if (fixture_dir != NULL && *fixture_dir != '\0')
-			feed_text = read_file(fmt("%s/v3-2021-08-02T1059Z-614p-au.json", fixture_dir),
-								  &feed_len);
+		feed_text = read_fixture(fixture_dir, "v3-2021-08-02T1059Z-614p-au.json",
+								 &feed_len);
 		if (feed_text == NULL)
 			skip("FIXTURE_DIR not set or without v3-2021-08-02T1059Z-614p-au.json",
 				 "VATSpy: the Australian pilots of the 2021-08-02 snapshot");
@@ -2071,9 +1899,5 @@ main(void)
 	test_allocation_failure();
 	test_real(getenv("VATSPY_BOUNDARIES"), getenv("FIXTURE_DIR"));
 
-	printf("1..%d\n", n_tests);
-	if (n_failed)
-		diag("%d of %d tests failed", n_failed, n_tests);
-	arena_free();
-	return n_failed ? 1 : 0;
+	return tap_done();
 }

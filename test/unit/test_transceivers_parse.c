@@ -2,7 +2,7 @@
  *
  * test_transceivers_parse.c
  *		Unit tests of src/transceivers_parse.c, written as a TAP producer
- *		(same conventions as test_feed_parse.c).
+ *		with the harness of tap.h (as test_feed_parse.c).
  *
  * Prints "ok N - name" or "not ok N - name" per test, diagnostics as
  * "# ..." lines, and the plan "1..N" at the end; exits non-zero when a test
@@ -29,247 +29,7 @@
 #include <cjson/cJSON.h>
 
 #include "../../src/transceivers.h"
-
-/* ------------------------------------------------------------------------
- * TAP
- * ------------------------------------------------------------------------
- */
-
-static int	n_tests = 0;
-static int	n_failed = 0;
-
-static bool ok(bool cond, const char *fmt,...)
-			__attribute__((format(printf, 2, 3)));
-static void diag(const char *fmt,...) __attribute__((format(printf, 1, 2)));
-static void skip(const char *why, const char *fmt,...)
-			__attribute__((format(printf, 2, 3)));
-
-static bool
-ok(bool cond, const char *fmt,...)
-{
-	va_list		ap;
-
-	n_tests++;
-	if (!cond)
-		n_failed++;
-	printf("%sok %d - ", cond ? "" : "not ", n_tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	return cond;
-}
-
-static void
-diag(const char *fmt,...)
-{
-	va_list		ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
-static void
-skip(const char *why, const char *fmt,...)
-{
-	va_list		ap;
-
-	n_tests++;
-	printf("ok %d - ", n_tests);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf(" # SKIP %s\n", why);
-}
-
-/* ------------------------------------------------------------------------
- * String building (everything freed at exit, for LeakSanitizer)
- * ------------------------------------------------------------------------
- */
-
-static char **arena = NULL;
-static size_t arena_n = 0;
-static size_t arena_cap = 0;
-
-static char *
-keep(char *p)
-{
-	if (p == NULL)
-	{
-		fprintf(stderr, "out of memory\n");
-		exit(2);
-	}
-	if (arena_n == arena_cap)
-	{
-		arena_cap = arena_cap ? arena_cap * 2 : 256;
-		arena = realloc(arena, arena_cap * sizeof(char *));
-		if (arena == NULL)
-		{
-			fprintf(stderr, "out of memory\n");
-			exit(2);
-		}
-	}
-	arena[arena_n++] = p;
-	return p;
-}
-
-static void
-arena_free(void)
-{
-	size_t		i;
-
-	for (i = 0; i < arena_n; i++)
-		free(arena[i]);
-	free(arena);
-	arena = NULL;
-	arena_n = arena_cap = 0;
-}
-
-static char *fmt(const char *f,...) __attribute__((format(printf, 1, 2)));
-
-static char *
-fmt(const char *f,...)
-{
-	va_list		ap;
-	int			n;
-	char	   *p;
-
-	va_start(ap, f);
-	n = vsnprintf(NULL, 0, f, ap);
-	va_end(ap);
-	p = keep(malloc((size_t) n + 1));
-	va_start(ap, f);
-	vsnprintf(p, (size_t) n + 1, f, ap);
-	va_end(ap);
-	return p;
-}
-
-/* growable buffer */
-typedef struct Buf
-{
-	char	   *p;
-	size_t		len;
-	size_t		cap;
-} Buf;
-
-static void
-buf_str(Buf *b, const char *s)
-{
-	size_t		n = strlen(s);
-
-	if (b->len + n + 1 > b->cap)
-	{
-		b->cap = (b->len + n + 1) * 2;
-		b->p = realloc(b->p, b->cap);
-		if (b->p == NULL)
-			exit(2);
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-/* Marks a key to delete in obj(). */
-static const char del_marker = 0;
-#define DEL (&del_marker)
-
-/*
- * A JSON object from base (key, value-as-JSON pairs, NULL-terminated) with
- * overrides (key, value pairs, NULL-terminated): a key of base is replaced
- * (or dropped when the value is DEL), new keys are appended in order.
- */
-static const char *
-obj(const char *const *base,...)
-{
-	const char *ok_[64];
-	const char *ov[64];
-	bool		used[64];
-	int			n = 0;
-	int			i;
-	int			j;
-	bool		first = true;
-	va_list		ap;
-	Buf			b = {0};
-
-	va_start(ap, base);
-	for (;;)
-	{
-		const char *k = va_arg(ap, const char *);
-
-		if (k == NULL)
-			break;
-		ok_[n] = k;
-		ov[n] = va_arg(ap, const char *);
-		used[n] = false;
-		n++;
-	}
-	va_end(ap);
-
-	buf_str(&b, "{");
-	for (i = 0; base && base[i]; i += 2)
-	{
-		const char *v = base[i + 1];
-
-		for (j = 0; j < n; j++)
-		{
-			if (!used[j] && strcmp(ok_[j], base[i]) == 0)
-			{
-				used[j] = true;
-				v = ov[j];
-				break;
-			}
-		}
-		if (v == DEL)
-			continue;
-		if (!first)
-			buf_str(&b, ",");
-		first = false;
-		buf_str(&b, "\"");
-		buf_str(&b, base[i]);
-		buf_str(&b, "\":");
-		buf_str(&b, v);
-	}
-	for (j = 0; j < n; j++)
-	{
-		if (used[j] || ov[j] == DEL)
-			continue;
-		if (!first)
-			buf_str(&b, ",");
-		first = false;
-		buf_str(&b, "\"");
-		buf_str(&b, ok_[j]);
-		buf_str(&b, "\":");
-		buf_str(&b, ov[j]);
-	}
-	buf_str(&b, "}");
-	return keep(b.p);
-}
-
-/* "[a,b,...]" from NULL-terminated JSON texts */
-static const char *
-list(const char *first,...)
-{
-	va_list		ap;
-	const char *s;
-	int			n = 0;
-	Buf			b = {0};
-
-	buf_str(&b, "[");
-	va_start(ap, first);
-	for (s = first; s != NULL; s = va_arg(ap, const char *))
-	{
-		if (n++ > 0)
-			buf_str(&b, ",");
-		buf_str(&b, s);
-	}
-	va_end(ap);
-	buf_str(&b, "]");
-	return keep(b.p);
-}
+#include "tap.h"
 
 /* ------------------------------------------------------------------------
  * Sample records
@@ -315,21 +75,6 @@ doc_is_zero(const TransceiversDocument *doc)
 	static const TransceiversDocument zero;
 
 	return memcmp(doc, &zero, sizeof(zero)) == 0;
-}
-
-static const char *const code_names[] = {
-	"FEED_OK", "FEED_ERR_EMPTY", "FEED_ERR_TOO_LARGE", "FEED_ERR_ENCODING",
-	"FEED_ERR_TOO_DEEP", "FEED_ERR_SYNTAX", "FEED_ERR_NOT_OBJECT",
-	"FEED_ERR_MISSING", "FEED_ERR_WRONG_TYPE", "FEED_ERR_BAD_TIMESTAMP",
-	"FEED_ERR_NO_MEMORY"
-};
-
-static const char *
-code_name(FeedErrorCode c)
-{
-	if ((int) c >= 0 && (int) c <= FEED_ERR_NO_MEMORY)
-		return code_names[c];
-	return "?";
 }
 
 /*
@@ -1301,37 +1046,6 @@ test_duplicates(void)
  * ------------------------------------------------------------------------
  */
 
-static long alloc_budget = -1;	/* allocations left; -1 unlimited */
-static long alloc_live = 0;
-
-static void *
-counting_malloc(size_t n)
-{
-	void	   *p;
-
-	if (alloc_budget == 0)
-		return NULL;
-	if (alloc_budget > 0)
-		alloc_budget--;
-	p = malloc(n);
-	if (p)
-		alloc_live++;
-	return p;
-}
-
-static void
-counting_free(void *p)
-{
-	if (p == NULL)
-	{
-		/* pfree(NULL) would crash: the parser must never do this */
-		alloc_live -= 1000000;
-		return;
-	}
-	alloc_live--;
-	free(p);
-}
-
 static void
 test_allocation_failure(void)
 {
@@ -1456,36 +1170,10 @@ fixture_row_is(const TransceiversDocument *doc, const FixtureRow *w)
 		t->height_agl_m == strtod(w->agl, NULL);
 }
 
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE	   *f = fopen(path, "rb");
-	char	   *buf;
-	long		n;
-
-	if (f == NULL)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0)
-	{
-		fclose(f);
-		return NULL;
-	}
-	buf = malloc((size_t) n + 1);
-	if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n)
-	{
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	*len = (size_t) n;
-	return buf;
-}
-
 static void
 test_fixture(const char *dir)
 {
-	char	   *text = NULL;
+	char	   *text;
 	size_t		len = 0;
 	TransceiversDocument doc;
 	FeedDocument fdoc;
@@ -1499,13 +1187,10 @@ test_fixture(const char *dir)
 	int64_t		fmax;
 	bool		good;
 
-	if (dir != NULL && *dir != '\0')
-		text = read_file(fmt("%s/%s", dir, FIXTURE_FILE), &len);
+	text = read_fixture(dir, FIXTURE_FILE, &len);
 	if (text == NULL)
 	{
-		for (i = 0; i < FIXTURE_TESTS; i++)
-			skip(dir ? "fixture file not found in FIXTURE_DIR" : "FIXTURE_DIR not set",
-				 "%s: check %d", FIXTURE_FILE, i + 1);
+		skip_checks(fixture_missing(dir), FIXTURE_TESTS, FIXTURE_FILE);
 		return;
 	}
 
@@ -1513,8 +1198,7 @@ test_fixture(const char *dir)
 	{
 		diag("%s: %s (offset %zu)", code_name(err.code), err.message,
 			 err.offset);
-		for (i = 1; i < FIXTURE_TESTS; i++)
-			ok(false, "%s: check %d (not parsed)", FIXTURE_FILE, i + 1);
+		fail_checks(1, FIXTURE_TESTS, FIXTURE_FILE, "not parsed");
 		free(text);
 		return;
 	}
@@ -1622,9 +1306,5 @@ main(void)
 	test_allocation_failure();
 	test_fixture(getenv("FIXTURE_DIR"));
 
-	printf("1..%d\n", n_tests);
-	if (n_failed)
-		diag("%d of %d tests failed", n_failed, n_tests);
-	arena_free();
-	return n_failed ? 1 : 0;
+	return tap_done();
 }
