@@ -53,6 +53,8 @@ WHERE n.nspname = 'vatsim' AND a.attnum > 0 AND NOT a.attisdropped;
 DROP EXTENSION vatsim_ingest;
 CREATE EXTENSION vatsim_ingest VERSION '0.1.0';
 SELECT extversion FROM pg_extension WHERE extname = 'vatsim_ingest';
+-- a library newer than the installed objects says so instead of failing oddly
+SELECT vatsim.ingest('{"general": {"update_timestamp": "2024-01-01T00:00:00Z"}, "pilots": [], "controllers": [], "atis": [], "prefiles": [], "servers": []}');
 ALTER EXTENSION vatsim_ingest UPDATE;
 SELECT extversion FROM pg_extension WHERE extname = 'vatsim_ingest';
 CREATE TEMP TABLE upgraded AS

@@ -149,6 +149,36 @@ warn_rejects(const FeedRejects *rejects, TimestampTz ts)
 }
 
 /*
+ * The installed SQL objects must be the ones this library was built for:
+ * after installing new binaries, ALTER EXTENSION ... UPDATE comes first.
+ * Returns the installed version (NULL: not installed); needs SPI.
+ */
+char *
+installed_extension_version(void)
+{
+	if (SPI_execute("SELECT extversion FROM pg_catalog.pg_extension "
+					"WHERE extname OPERATOR(pg_catalog.=) 'vatsim_ingest'",
+					true, 1) != SPI_OK_SELECT)
+		elog(ERROR, "vatsim_ingest: could not read pg_extension");
+	if (SPI_processed == 0)
+		return NULL;
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+static void
+check_extension_version(void)
+{
+	char	   *installed = installed_extension_version();
+
+	if (installed == NULL || strcmp(installed, VATSIM_INGEST_VERSION) != 0)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("extension vatsim_ingest is at version %s, its library at %s",
+					   installed ? installed : "(none)", VATSIM_INGEST_VERSION),
+				errhint("Run ALTER EXTENSION vatsim_ingest UPDATE."));
+}
+
+/*
  * Serialise ingests and place this snapshot in time: returns true when it
  * is already stored; raises an ERROR when it is older than the newest.
  */
@@ -316,6 +346,7 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "vatsim_ingest: SPI_connect failed");
+	check_extension_version();
 	result->duplicate = check_snapshot_order(ts);
 	if (!result->duplicate)
 	{

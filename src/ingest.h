@@ -30,4 +30,7 @@ typedef struct IngestResult
  */
 extern void ingest_document(const char *data, size_t len, IngestResult *result);
 
+/* extversion of vatsim_ingest in this database, NULL if absent (needs SPI). */
+extern char *installed_extension_version(void);
+
 #endif							/* VATSIM_INGEST_PATH_H */

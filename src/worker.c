@@ -352,21 +352,25 @@ run_cycle(CycleOutcome *o)
 static bool
 extension_ready(bool *warned)
 {
+	char	   *installed;
 	bool		ready;
-	Oid			nsp;
 
 	StartTransactionCommand();
-	nsp = get_namespace_oid("vatsim", true);
-	ready = OidIsValid(get_extension_oid("vatsim_ingest", true)) &&
-		OidIsValid(nsp) && OidIsValid(get_relname_relid("runs", nsp));
-	CommitTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+	SPI_connect();
+	installed = installed_extension_version();
+	ready = installed != NULL && strcmp(installed, VATSIM_INGEST_VERSION) == 0;
 	if (!ready && !*warned)
 		ereport(WARNING,
 				errmsg("vatsim_ingest worker is waiting: extension vatsim_ingest %s in database \"%s\"",
-					   OidIsValid(nsp) ? "is older than " VATSIM_INGEST_VERSION : "is not installed",
+					   installed ? psprintf("is at version %s, the library at " VATSIM_INGEST_VERSION, installed)
+					   : "is not installed",
 					   vi_database),
 				errhint("Run CREATE EXTENSION vatsim_ingest (or ALTER EXTENSION vatsim_ingest UPDATE) in database \"%s\", or set vatsim_ingest.database.",
 						vi_database));
+	SPI_finish();
+	PopActiveSnapshot();
+	CommitTransactionCommand();
 	*warned = !ready;
 	return ready;
 }
