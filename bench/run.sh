@@ -44,3 +44,7 @@ pg_virtualenv -t -v 15 -c "-p $(test/free_port)" -o shared_preload_libraries=vat
 echo
 echo "== worker memory over ${WORKER_CYCLES:-2000} cycles (bench/worker_rss.sh)"
 bench/worker_rss.sh "${WORKER_CYCLES:-2000}"
+
+echo
+echo "== sector lookups against PostGIS, and the occupancy cost per snapshot (bench/sectors.sh)"
+bench/sectors.sh

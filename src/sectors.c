@@ -47,6 +47,9 @@ typedef struct SectorCache
 	GeoSectorSet *sets;
 	GeoIndex   *index;
 	int			nentries;
+	/* names as text datums, made once: sectors_at returns them per row */
+	text	  **set_texts;		/* by set */
+	text	 ***sector_texts;	/* by set, then by sector */
 } SectorCache;
 
 static SectorCache cache;
@@ -292,6 +295,8 @@ build_cache(void)
 	cache.sets = NULL;
 	cache.index = NULL;
 	cache.nentries = 0;
+	cache.set_texts = NULL;
+	cache.sector_texts = NULL;
 	features_relid = lookup_features_relid();
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -300,7 +305,8 @@ build_cache(void)
 				  "SELECT s.sector_set, s.name_key, s.floor_key, s.ceiling_key, "
 				  "pg_catalog.json_build_object('type', 'FeatureCollection', 'features', "
 				  "pg_catalog.json_agg(f.feature ORDER BY f.feature_index))::pg_catalog.text "
-				  "FROM vatsim.sector_sets s JOIN vatsim.sector_features f USING (sector_set) "
+				  "FROM vatsim.sector_sets s JOIN vatsim.sector_features f "
+				  "ON f.sector_set OPERATOR(pg_catalog.=) s.sector_set "
 				  "GROUP BY s.sector_set, s.name_key, s.floor_key, s.ceiling_key "
 				  "ORDER BY s.sector_set",
 				  0, NULL);
@@ -329,15 +335,20 @@ build_cache(void)
 		pfree(fc);
 	}
 	entries = palloc(sizeof(GeoIndexEntry) * Max(nentries, 1));
+	cache.set_texts = palloc(sizeof(text *) * Max(cache.nsets, 1));
+	cache.sector_texts = palloc(sizeof(text **) * Max(cache.nsets, 1));
 	nentries = 0;
 	for (s = 0; s < cache.nsets; s++)
 	{
 		int			i;
 
+		cache.set_texts[s] = cstring_to_text(cache.set_names[s]);
+		cache.sector_texts[s] = palloc(sizeof(text *) * Max(cache.sets[s].nsectors, 1));
 		for (i = 0; i < cache.sets[s].nsectors; i++)
 		{
 			entries[nentries].sector = &cache.sets[s].sectors[i];
 			entries[nentries].tag = s;
+			cache.sector_texts[s][i] = cstring_to_text(cache.sets[s].sectors[i].name);
 			nentries++;
 		}
 	}
@@ -366,21 +377,27 @@ sectors_lookup_prepare(void)
 	return &view;
 }
 
+/*
+ * The per-call cost matters here (one call per point): the result
+ * descriptor comes from the call site, the result buffer is reused, and the
+ * function has no SET clause (nothing in it resolves names).
+ */
 Datum
 vatsim_sectors_at(PG_FUNCTION_ARGS)
 {
+	static const GeoIndexEntry **found = NULL;
+	static int	found_cap = 0;
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	const SectorCacheView *view;
-	const GeoIndexEntry **found;
 	double		lat;
 	double		lon;
 	bool		has_alt = !PG_ARGISNULL(2);
 	int32		alt = has_alt ? PG_GETARG_INT32(2) : 0;
-	char	   *only_set = text_arg_or_null(fcinfo, 3);
+	text	   *only_set = PG_ARGISNULL(3) ? NULL : PG_GETARG_TEXT_PP(3);
 	int			n;
 	int			i;
 
-	InitMaterializedSRF(fcinfo, 0);
+	InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		PG_RETURN_NULL();
 	lat = PG_GETARG_FLOAT8(0);
@@ -392,18 +409,27 @@ vatsim_sectors_at(PG_FUNCTION_ARGS)
 				errhint("Latitude must be within -90..90 and longitude within -180..180."));
 
 	view = sectors_lookup_prepare();
-	found = palloc(sizeof(GeoIndexEntry *) * Max(view->nentries, 1));
-	n = geo_index_lookup(view->index, lon, lat, has_alt, alt, found, view->nentries);
-	for (i = 0; i < n && i < view->nentries; i++)
+	if (found_cap < view->nentries)
 	{
-		const char *set_name = view->set_names[found[i]->tag];
+		found_cap = Max(view->nentries, 64);
+		found = MemoryContextAlloc(TopMemoryContext, sizeof(GeoIndexEntry *) * found_cap);
+	}
+	if (view->nentries == 0)
+		PG_RETURN_NULL();
+	n = geo_index_lookup(view->index, lon, lat, has_alt, alt, found, found_cap);
+	for (i = 0; i < n && i < found_cap; i++)
+	{
+		int			set = found[i]->tag;
+		const char *set_name = view->set_names[set];
 		Datum		values[2];
 		bool		nulls[2] = {0};
 
-		if (only_set != NULL && strcmp(only_set, set_name) != 0)
+		if (only_set != NULL &&
+			(strlen(set_name) != VARSIZE_ANY_EXHDR(only_set) ||
+			 memcmp(set_name, VARDATA_ANY(only_set), VARSIZE_ANY_EXHDR(only_set)) != 0))
 			continue;
-		values[0] = CStringGetTextDatum(set_name);
-		values[1] = CStringGetTextDatum(found[i]->sector->name);
+		values[0] = PointerGetDatum(cache.set_texts[set]);
+		values[1] = PointerGetDatum(cache.sector_texts[set][found[i]->sector - cache.sets[set].sectors]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	PG_RETURN_NULL();
