@@ -47,9 +47,8 @@ typedef struct SectorCache
 	GeoSectorSet *sets;
 	GeoIndex   *index;
 	int			nentries;
-	/* names as text datums, made once: sectors_at returns them per row */
-	text	  **set_texts;		/* by set */
-	text	 ***sector_texts;	/* by set, then by sector */
+	/* sectors_at's result rows, formed once: (set name, sector name) */
+	HeapTuple **rows;			/* by set, then by sector */
 } SectorCache;
 
 static SectorCache cache;
@@ -283,6 +282,7 @@ build_cache(void)
 	uint64		row;
 	int			nentries = 0;
 	GeoIndexEntry *entries;
+	TupleDesc	row_desc;
 	MemoryContext old;
 	int			s;
 
@@ -295,8 +295,7 @@ build_cache(void)
 	cache.sets = NULL;
 	cache.index = NULL;
 	cache.nentries = 0;
-	cache.set_texts = NULL;
-	cache.sector_texts = NULL;
+	cache.rows = NULL;
 	features_relid = lookup_features_relid();
 
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -335,20 +334,26 @@ build_cache(void)
 		pfree(fc);
 	}
 	entries = palloc(sizeof(GeoIndexEntry) * Max(nentries, 1));
-	cache.set_texts = palloc(sizeof(text *) * Max(cache.nsets, 1));
-	cache.sector_texts = palloc(sizeof(text **) * Max(cache.nsets, 1));
+	cache.rows = palloc(sizeof(HeapTuple *) * Max(cache.nsets, 1));
+	row_desc = CreateTemplateTupleDesc(2);
+	TupleDescInitEntry(row_desc, 1, "sector_set", TEXTOID, -1, 0);
+	TupleDescInitEntry(row_desc, 2, "sector", TEXTOID, -1, 0);
 	nentries = 0;
 	for (s = 0; s < cache.nsets; s++)
 	{
 		int			i;
 
-		cache.set_texts[s] = cstring_to_text(cache.set_names[s]);
-		cache.sector_texts[s] = palloc(sizeof(text *) * Max(cache.sets[s].nsectors, 1));
+		cache.rows[s] = palloc(sizeof(HeapTuple) * Max(cache.sets[s].nsectors, 1));
 		for (i = 0; i < cache.sets[s].nsectors; i++)
 		{
+			Datum		values[2];
+			bool		nulls[2] = {0};
+
 			entries[nentries].sector = &cache.sets[s].sectors[i];
 			entries[nentries].tag = s;
-			cache.sector_texts[s][i] = cstring_to_text(cache.sets[s].sectors[i].name);
+			values[0] = CStringGetTextDatum(cache.set_names[s]);
+			values[1] = CStringGetTextDatum(cache.sets[s].sectors[i].name);
+			cache.rows[s][i] = heap_form_tuple(row_desc, values, nulls);
 			nentries++;
 		}
 	}
@@ -421,16 +426,13 @@ vatsim_sectors_at(PG_FUNCTION_ARGS)
 	{
 		int			set = found[i]->tag;
 		const char *set_name = view->set_names[set];
-		Datum		values[2];
-		bool		nulls[2] = {0};
 
 		if (only_set != NULL &&
 			(strlen(set_name) != VARSIZE_ANY_EXHDR(only_set) ||
 			 memcmp(set_name, VARDATA_ANY(only_set), VARSIZE_ANY_EXHDR(only_set)) != 0))
 			continue;
-		values[0] = PointerGetDatum(cache.set_texts[set]);
-		values[1] = PointerGetDatum(cache.sector_texts[set][found[i]->sector - cache.sets[set].sectors]);
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		tuplestore_puttuple(rsinfo->setResult,
+							cache.rows[set][found[i]->sector - cache.sets[set].sectors]);
 	}
 	PG_RETURN_NULL();
 }
