@@ -72,15 +72,6 @@ SELECT json_build_object('type', 'FeatureCollection',
 FROM vs, json_array_elements(vs.doc::json->'features') WITH ORDINALITY a(f, o)
 WHERE f->'properties'->>'id' LIKE 'Y%';
 
--- Diagnostics: the same C function without the SET search_path clause of
--- vatsim.sectors_at (a function with SET goes through fmgr's
--- save/set/restore of the GUC on every call), bench-only.
-CREATE FUNCTION bench.sectors_at_noset(latitude double precision, longitude double precision,
-    altitude_ft integer DEFAULT NULL, sector_set text DEFAULT NULL)
-RETURNS TABLE (sector_set text, sector text)
-AS '$libdir/vatsim_ingest', 'vatsim_sectors_at'
-LANGUAGE C STABLE CALLED ON NULL INPUT;
-
 \echo == sectors_at: per-call floor (a set of one 0.01 deg square at 0,0; the Australian points find nothing)
 SELECT count(*) AS tiny FROM vatsim.load_sectors('tiny', $${"type": "FeatureCollection", "features": [
   {"type": "Feature", "properties": {"name": "TINY"},
@@ -91,22 +82,16 @@ SELECT FROM bench.time_query('empty SRF: LATERAL generate_series(i, i - 1)',
     'SELECT count(*) FROM bench.pts_au p, LATERAL generate_series(p.i, p.i - 1)', :runs);
 SELECT FROM bench.time_query('sectors_at, set tiny (nothing found)',
     $q$SELECT count(*) FROM bench.pts_au p, LATERAL vatsim.sectors_at(p.lat, p.lon, NULL, 'tiny')$q$, :runs);
-SELECT FROM bench.time_query('same C function without SET search_path, set tiny',
-    $q$SELECT count(*) FROM bench.pts_au p, LATERAL bench.sectors_at_noset(p.lat, p.lon, NULL, 'tiny')$q$, :runs);
 
 \echo == sectors_at: Australia (set au: VATSpy features with ids Y*), Australian points
 SELECT features AS au_features FROM vatsim.load_sectors('au', (SELECT doc FROM vs_au), 'id') \gset
 SELECT FROM bench.time_query('sectors_at au',
     $q$SELECT count(*) FROM bench.pts_au p, LATERAL vatsim.sectors_at(p.lat, p.lon, NULL, 'au')$q$, :runs);
-SELECT FROM bench.time_query('same C function without SET search_path, au',
-    $q$SELECT count(*) FROM bench.pts_au p, LATERAL bench.sectors_at_noset(p.lat, p.lon, NULL, 'au')$q$, :runs);
 
 \echo == sectors_at: the world (set vatspy: every VATSpy feature), points over the whole globe
 SELECT features AS vatspy_features FROM vatsim.load_sectors('vatspy', (SELECT doc FROM vs), 'id') \gset
 SELECT FROM bench.time_query('sectors_at vatspy',
     $q$SELECT count(*) FROM bench.pts_world p, LATERAL vatsim.sectors_at(p.lat, p.lon, NULL, 'vatspy')$q$, :runs);
-SELECT FROM bench.time_query('same C function without SET search_path, vatspy',
-    $q$SELECT count(*) FROM bench.pts_world p, LATERAL bench.sectors_at_noset(p.lat, p.lon, NULL, 'vatspy')$q$, :runs);
 -- The index holds every loaded set; the set argument filters the results.
 SELECT FROM bench.time_query('sectors_at au, with vatspy also loaded',
     $q$SELECT count(*) FROM bench.pts_au p, LATERAL vatsim.sectors_at(p.lat, p.lon, NULL, 'au')$q$, :runs);
@@ -231,14 +216,11 @@ SELECT s.set, round((1000 * :npoints / a.median_ms)::numeric) AS "sectors_at poi
        round((1000 * :npoints / g.median_ms)::numeric) AS "PostGIS points/s",
        round((g.median_ms / a.median_ms)::numeric, 1) || 'x' AS "speed-up",
        CASE WHEN g.median_ms / a.median_ms >= 10 THEN 'met (>= 10x)'
-            ELSE 'NOT met: below 10x' END AS "target >= 10x",
-       round((g.median_ms / x.median_ms)::numeric, 1) || 'x' AS "speed-up without SET search_path (diagnostic)"
+            ELSE 'NOT met: below 10x' END AS "target >= 10x"
 FROM (VALUES (1, 'au'), (2, 'vatspy')) s(o, set)
 JOIN bench.summary a ON a.what = 'sectors_at ' || s.set
 JOIN bench.summary g ON g.what = 'PostGIS ' || s.set
-JOIN bench.summary x ON x.what = 'same C function without SET search_path, ' || s.set
 ORDER BY s.o;
-\echo 'diagnostic: the same C function declared without the SET search_path clause of vatsim.sectors_at (bench-only).'
 
 \echo == Check: (point, sector) pairs found by each side
 SELECT p.set, p.sectors_at AS "sectors_at pairs",
@@ -264,10 +246,6 @@ FROM (SELECT 1 AS o, 'scanning the points table (count(*) only)' AS component,
       UNION ALL
       SELECT 3, 'sectors_at per-call floor (set tiny: nothing found), incl. scan',
              (SELECT :us_per_pt FROM bench.summary WHERE what = 'sectors_at, set tiny (nothing found)')
-      UNION ALL
-      SELECT 4, '  of which the SET search_path clause (floor minus the same C function without it)',
-             (SELECT :us_per_pt FROM bench.summary WHERE what = 'sectors_at, set tiny (nothing found)')
-             - (SELECT :us_per_pt FROM bench.summary WHERE what = 'same C function without SET search_path, set tiny')
       UNION ALL
       SELECT 5, 'au: above the floor (grid lookup, point-in-polygon, result rows)',
              (SELECT :us_per_pt FROM bench.summary WHERE what = 'sectors_at au')
