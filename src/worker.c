@@ -150,6 +150,22 @@ runlog_write(const CycleOutcome *o)
 	SPI_finish();
 }
 
+/*
+ * In a PG_CATCH of a transaction the worker started: keep the error, clear
+ * it, and roll the transaction back, so the loop goes on.
+ */
+static ErrorData *
+catch_and_abort(MemoryContext cxt)
+{
+	ErrorData  *edata;
+
+	MemoryContextSwitchTo(cxt);
+	edata = CopyErrorData();
+	FlushErrorState();
+	AbortCurrentTransaction();
+	return edata;
+}
+
 /* Log a failed cycle in a transaction of its own. */
 static void
 runlog_write_alone(const CycleOutcome *o)
@@ -166,12 +182,8 @@ runlog_write_alone(const CycleOutcome *o)
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
+		ErrorData  *edata = catch_and_abort(cxt);
 
-		MemoryContextSwitchTo(cxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		AbortCurrentTransaction();
 		ereport(WARNING,
 				errmsg("vatsim_ingest worker could not record a cycle in vatsim.runs: %s",
 					   edata->message));
@@ -259,12 +271,8 @@ store_cycle(const FetchResponse *feed, const TransceiversDocument *trx,
 	}
 	PG_CATCH();
 	{
-		ErrorData  *edata;
+		ErrorData  *edata = catch_and_abort(cxt);
 
-		MemoryContextSwitchTo(cxt);
-		edata = CopyErrorData();
-		FlushErrorState();
-		AbortCurrentTransaction();
 		o->result = is_feed_error(edata->sqlerrcode) ? CYCLE_PARSE_ERROR : CYCLE_DB_ERROR;
 		o->rows = 0;
 		snprintf(o->error, sizeof(o->error), "%s%s%s", edata->message,
