@@ -416,8 +416,11 @@ vatsim_sectors_at(PG_FUNCTION_ARGS)
 	view = sectors_lookup_prepare();
 	if (found_cap < view->nentries)
 	{
+		if (found != NULL)
+			pfree(found);
+		found = MemoryContextAlloc(TopMemoryContext,
+								   sizeof(GeoIndexEntry *) * Max(view->nentries, 64));
 		found_cap = Max(view->nentries, 64);
-		found = MemoryContextAlloc(TopMemoryContext, sizeof(GeoIndexEntry *) * found_cap);
 	}
 	if (view->nentries == 0)
 		PG_RETURN_NULL();
