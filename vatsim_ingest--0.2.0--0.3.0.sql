@@ -161,19 +161,11 @@ COMMENT ON COLUMN vatsim.sector_occupancy.exit_reason IS 'left: no longer inside
 
 CREATE TABLE vatsim.occupancy_state (
     flight_id  bigint PRIMARY KEY,
-    last_seen  timestamptz NOT NULL,
-    latitude   double precision NOT NULL,
-    longitude  double precision NOT NULL,
-    altitude   integer,
-    slow_polls integer NOT NULL
-) WITH (fillfactor = 50);
-COMMENT ON TABLE vatsim.occupancy_state IS 'Tracker state of flights with open intervals or a slow count, so a restart continues exactly';
+    slow_polls integer NOT NULL CHECK (slow_polls > 0)
+);
+COMMENT ON TABLE vatsim.occupancy_state IS 'Slow counts of flights (the only tracker state no other table holds: open intervals, last-seen times and last positions are in sector_occupancy, flights and positions)';
 COMMENT ON COLUMN vatsim.occupancy_state.flight_id IS 'Flight';
-COMMENT ON COLUMN vatsim.occupancy_state.last_seen IS 'Snapshot time the flight was last seen';
-COMMENT ON COLUMN vatsim.occupancy_state.latitude IS 'Last observed latitude';
-COMMENT ON COLUMN vatsim.occupancy_state.longitude IS 'Last observed longitude';
-COMMENT ON COLUMN vatsim.occupancy_state.altitude IS 'Last observed altitude, feet';
-COMMENT ON COLUMN vatsim.occupancy_state.slow_polls IS 'Consecutive snapshots below exit_speed_kt';
+COMMENT ON COLUMN vatsim.occupancy_state.slow_polls IS 'Consecutive snapshots below exit_speed_kt, up to exit_polls';
 
 GRANT SELECT ON vatsim.sector_occupancy, vatsim.occupancy_state TO vatsim_reader;
 

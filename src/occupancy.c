@@ -13,16 +13,20 @@
  *	4. gone: a flight absent longer than stale_after closes its intervals at
  *	   its last-seen time and position, and its state is dropped.
  *
- * All state is in tables (vatsim.sector_occupancy's open rows and
- * vatsim.occupancy_state), read at the start and written at the end, so a
- * restart between two snapshots continues exactly.  A fixed number of
- * statements per snapshot.
+ * All state is in tables, read at the start and written at the end, so a
+ * restart between two snapshots continues exactly: the open intervals are
+ * vatsim.sector_occupancy's open rows, a flight's last-seen time is
+ * vatsim.flights.last_seen, its last position is its newest row in
+ * vatsim.positions, and only the slow count needs a table of its own
+ * (vatsim.occupancy_state, a row while the count is above zero).  A fixed
+ * number of statements per snapshot.
  */
 #include "postgres.h"
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/hsearch.h"
 #include "utils/varlena.h"
 
@@ -42,29 +46,44 @@ typedef struct OpenInterval
 typedef struct FlightState
 {
 	int64		flight_id;		/* hash key */
-	bool		has_state;		/* a row in occupancy_state */
 	bool		seen;			/* in this snapshot */
-	TimestampTz last_seen;
-	double		lat;
-	double		lon;
-	FeedInt		alt;
-	int			slow_polls;
+	TimestampTz last_seen;		/* vatsim.flights.last_seen (before this one) */
+	int			slow_polls;		/* as stored in vatsim.occupancy_state */
 	int			nopen;
 	int			maxopen;
 	OpenInterval *open;
 } FlightState;
+
+/*
+ * Closes at the last position seen (left, gone): that position is read from
+ * vatsim.positions for all of them at once, after every pilot is processed.
+ */
+typedef struct PendingClose
+{
+	int64		occupancy_id;
+	int64		flight_id;
+	TimestampTz when;
+	const char *reason;
+	double		lat;			/* fallback: this snapshot's position */
+	double		lon;
+	FeedInt		alt;
+} PendingClose;
 
 /* Rows to write, as column buffers. */
 typedef struct Writes
 {
 	ColumnBuf	close_id, close_time, close_lat, close_lon, close_alt, close_reason;
 	ColumnBuf	open_flight, open_callsign, open_set, open_sector, open_lat, open_lon, open_alt;
-	ColumnBuf	st_flight, st_seen, st_lat, st_lon, st_alt, st_slow;
+	ColumnBuf	st_flight, st_slow;
 	ColumnBuf	drop_flight;
+	PendingClose *pending;
+	int			npending;
+	int			maxpending;
 } Writes;
 
 static SPIPlanPtr open_plan;
 static SPIPlanPtr state_plan;
+static SPIPlanPtr last_position_plan;
 static SPIPlanPtr close_plan;
 static SPIPlanPtr insert_plan;
 static SPIPlanPtr upsert_state_plan;
@@ -77,10 +96,7 @@ flight_entry(HTAB *flights, int64 flight_id)
 	FlightState *f = hash_search(flights, &flight_id, HASH_ENTER, &found);
 
 	if (!found)
-	{
 		memset(((char *) f) + sizeof(int64), 0, sizeof(FlightState) - sizeof(int64));
-		f->alt = FEED_NULL_INT;
-	}
 	return f;
 }
 
@@ -116,8 +132,10 @@ load_state(void)
 						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
 	store_prepare(&open_plan,
-				  "SELECT occupancy_id, flight_id, sector_set, sector FROM vatsim.sector_occupancy "
-				  "WHERE exit_time IS NULL ORDER BY occupancy_id", 0, NULL);
+				  "SELECT o.occupancy_id, o.flight_id, o.sector_set, o.sector, f.last_seen "
+				  "FROM vatsim.sector_occupancy o JOIN vatsim.flights f "
+				  "ON f.flight_id OPERATOR(pg_catalog.=) o.flight_id "
+				  "WHERE o.exit_time IS NULL ORDER BY o.occupancy_id", 0, NULL);
 	store_execute(open_plan, NULL, SPI_OK_SELECT);
 	for (row = 0; row < SPI_processed; row++)
 	{
@@ -129,12 +147,13 @@ load_state(void)
 
 		add_open(f, DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull)),
 				 SPI_getvalue(tup, desc, 3), SPI_getvalue(tup, desc, 4));
+		f->last_seen = DatumGetTimestampTz(SPI_getbinval(tup, desc, 5, &isnull));
 	}
 	SPI_freetuptable(SPI_tuptable);
 
 	store_prepare(&state_plan,
-				  "SELECT flight_id, last_seen, latitude, longitude, altitude, slow_polls "
-				  "FROM vatsim.occupancy_state", 0, NULL);
+				  "SELECT s.flight_id, s.slow_polls, f.last_seen FROM vatsim.occupancy_state s "
+				  "JOIN vatsim.flights f ON f.flight_id OPERATOR(pg_catalog.=) s.flight_id", 0, NULL);
 	store_execute(state_plan, NULL, SPI_OK_SELECT);
 	for (row = 0; row < SPI_processed; row++)
 	{
@@ -144,14 +163,8 @@ load_state(void)
 		FlightState *f = flight_entry(flights,
 									  DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull)));
 
-		f->has_state = true;
-		f->last_seen = DatumGetTimestampTz(SPI_getbinval(tup, desc, 2, &isnull));
-		f->lat = DatumGetFloat8(SPI_getbinval(tup, desc, 3, &isnull));
-		f->lon = DatumGetFloat8(SPI_getbinval(tup, desc, 4, &isnull));
-		f->alt = DatumGetInt32(SPI_getbinval(tup, desc, 5, &isnull));
-		if (isnull)
-			f->alt = FEED_NULL_INT;
-		f->slow_polls = DatumGetInt32(SPI_getbinval(tup, desc, 6, &isnull));
+		f->slow_polls = DatumGetInt32(SPI_getbinval(tup, desc, 2, &isnull));
+		f->last_seen = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
 	}
 	SPI_freetuptable(SPI_tuptable);
 	return flights;
@@ -174,12 +187,34 @@ writes_init(Writes *w)
 	col_init(&w->open_lon, COL_FLOAT8, 64);
 	col_init(&w->open_alt, COL_INT4, 64);
 	col_init(&w->st_flight, COL_INT8, 64);
-	col_init(&w->st_seen, COL_TSTZ, 64);
-	col_init(&w->st_lat, COL_FLOAT8, 64);
-	col_init(&w->st_lon, COL_FLOAT8, 64);
-	col_init(&w->st_alt, COL_INT4, 64);
 	col_init(&w->st_slow, COL_INT4, 64);
 	col_init(&w->drop_flight, COL_INT8, 64);
+	w->maxpending = 64;
+	w->npending = 0;
+	w->pending = palloc(sizeof(PendingClose) * w->maxpending);
+}
+
+/* Close at the flight's last position seen before this snapshot. */
+static void
+close_at_last_position(Writes *w, OpenInterval *iv, int64 flight_id,
+					   TimestampTz when, const char *reason, const FeedPilot *p)
+{
+	PendingClose *pc;
+
+	if (w->npending == w->maxpending)
+	{
+		w->maxpending *= 2;
+		w->pending = repalloc(w->pending, sizeof(PendingClose) * w->maxpending);
+	}
+	pc = &w->pending[w->npending++];
+	pc->occupancy_id = iv->occupancy_id;
+	pc->flight_id = flight_id;
+	pc->when = when;
+	pc->reason = reason;
+	pc->lat = p ? p->latitude : get_float8_nan();
+	pc->lon = p ? p->longitude : get_float8_nan();
+	pc->alt = p ? p->altitude : FEED_NULL_INT;
+	iv->closed = true;
 }
 
 static void
@@ -235,7 +270,7 @@ process_pilot(Writes *w, FlightState *f, const FeedPilot *p, TimestampTz ts,
 			  const SectorCacheView *view, const bool *tracked)
 {
 	int			gs = p->groundspeed == FEED_NULL_INT ? 0 : (int) p->groundspeed;
-	bool		keep_state;
+	int			stored_slow;
 	int			i;
 	int			j;
 
@@ -251,16 +286,12 @@ process_pilot(Writes *w, FlightState *f, const FeedPilot *p, TimestampTz ts,
 			inside = strcmp(found[j]->sector->name, iv->sector) == 0 &&
 				strcmp(view->set_names[found[j]->tag], iv->sector_set) == 0;
 		if (!inside)
-		{
-			if (f->has_state)
-				close_interval(w, iv, ts, f->lat, f->lon, f->alt, "left");
-			else
-				close_interval(w, iv, ts, p->latitude, p->longitude, p->altitude, "left");
-		}
+			close_at_last_position(w, iv, f->flight_id, ts, "left", p);
 	}
 
-	/* 2. slow */
-	f->slow_polls = gs < vi_exit_speed_kt ? f->slow_polls + 1 : 0;
+	/* 2. slow (the count stops at exit_polls: more changes nothing) */
+	stored_slow = f->slow_polls;
+	f->slow_polls = gs < vi_exit_speed_kt ? Min(f->slow_polls + 1, vi_exit_polls) : 0;
 	if (f->slow_polls >= vi_exit_polls)
 		for (i = 0; i < f->nopen; i++)
 			if (!f->open[i].closed &&
@@ -269,7 +300,6 @@ process_pilot(Writes *w, FlightState *f, const FeedPilot *p, TimestampTz ts,
 							   p->altitude, "slow");
 
 	/* 3. enter */
-	keep_state = f->slow_polls > 0;
 	for (j = 0; j < nfound; j++)
 	{
 		const char *set = view->set_names[found[j]->tag];
@@ -289,25 +319,96 @@ process_pilot(Writes *w, FlightState *f, const FeedPilot *p, TimestampTz ts,
 			col_float(&w->open_lat, p->latitude);
 			col_float(&w->open_lon, p->longitude);
 			col_int(&w->open_alt, p->altitude);
-			open = true;
 		}
-		keep_state |= open;
 	}
 
-	/* the state a restart needs: kept while an interval is open or slow counts */
-	for (i = 0; i < f->nopen; i++)
-		keep_state |= !f->open[i].closed;
-	if (keep_state)
+	/* the slow count, the one piece of state no other table holds */
+	if (f->slow_polls != stored_slow)
 	{
-		col_int8(&w->st_flight, f->flight_id);
-		col_tstz(&w->st_seen, ts);
-		col_float(&w->st_lat, p->latitude);
-		col_float(&w->st_lon, p->longitude);
-		col_int(&w->st_alt, p->altitude);
-		col_int(&w->st_slow, f->slow_polls);
+		if (f->slow_polls > 0)
+		{
+			col_int8(&w->st_flight, f->flight_id);
+			col_int(&w->st_slow, f->slow_polls);
+		}
+		else
+			col_int8(&w->drop_flight, f->flight_id);
 	}
-	else if (f->has_state)
-		col_int8(&w->drop_flight, f->flight_id);
+}
+
+/*
+ * Fill in the pending closes: each flight's newest position before this
+ * snapshot (one statement for all of them).
+ */
+static void
+resolve_pending(Writes *w, TimestampTz ts)
+{
+	static const Oid types[] = {INT8ARRAYOID, TIMESTAMPTZOID};
+	ColumnBuf	ids;
+	Datum		values[2];
+	HASHCTL		ctl;
+	HTAB	   *last;
+	uint64		row;
+	int			i;
+
+	typedef struct LastPosition
+	{
+		int64		flight_id;
+		double		lat;
+		double		lon;
+		FeedInt		alt;
+	} LastPosition;
+
+	if (w->npending == 0)
+		return;
+	col_init(&ids, COL_INT8, w->npending);
+	for (i = 0; i < w->npending; i++)
+		col_int8(&ids, w->pending[i].flight_id);
+	store_prepare(&last_position_plan,
+				  "SELECT u.id, x.latitude, x.longitude, x.altitude "
+				  "FROM (SELECT DISTINCT id FROM pg_catalog.unnest($1::pg_catalog.int8[]) AS d(id)) AS u "
+				  "CROSS JOIN LATERAL (SELECT latitude, longitude, altitude FROM vatsim.positions p "
+				  "WHERE p.flight_id OPERATOR(pg_catalog.=) u.id AND p.ts OPERATOR(pg_catalog.<) $2 "
+				  "ORDER BY p.ts DESC LIMIT 1) AS x",
+				  lengthof(types), types);
+	values[0] = col_array(&ids);
+	values[1] = TimestampTzGetDatum(ts);
+	store_execute(last_position_plan, values, SPI_OK_SELECT);
+
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(int64);
+	ctl.entrysize = sizeof(LastPosition);
+	ctl.hcxt = CurrentMemoryContext;
+	last = hash_create("vatsim_ingest last positions", Max(w->npending, 16), &ctl,
+					   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	for (row = 0; row < SPI_processed; row++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[row];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		int64		id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		LastPosition *lp = hash_search(last, &id, HASH_ENTER, NULL);
+
+		lp->lat = DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull));
+		lp->lon = DatumGetFloat8(SPI_getbinval(tup, desc, 3, &isnull));
+		lp->alt = DatumGetInt32(SPI_getbinval(tup, desc, 4, &isnull));
+		if (isnull)
+			lp->alt = FEED_NULL_INT;
+	}
+	SPI_freetuptable(SPI_tuptable);
+
+	for (i = 0; i < w->npending; i++)
+	{
+		PendingClose *pc = &w->pending[i];
+		LastPosition *lp = hash_search(last, &pc->flight_id, HASH_FIND, NULL);
+
+		col_int8(&w->close_id, pc->occupancy_id);
+		col_tstz(&w->close_time, pc->when);
+		col_float(&w->close_lat, lp ? lp->lat : pc->lat);
+		col_float(&w->close_lon, lp ? lp->lon : pc->lon);
+		col_int(&w->close_alt, lp ? lp->alt : pc->alt);
+		col_text(&w->close_reason, pc->reason);
+	}
+	hash_destroy(last);
 }
 
 static void
@@ -364,25 +465,16 @@ write_changes(Writes *w, TimestampTz ts)
 	}
 	if (w->st_flight.n > 0)
 	{
-		static const Oid types[] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, FLOAT8ARRAYOID,
-		FLOAT8ARRAYOID, INT4ARRAYOID, INT4ARRAYOID};
+		static const Oid types[] = {INT8ARRAYOID, INT4ARRAYOID};
 
 		store_prepare(&upsert_state_plan,
-					  "INSERT INTO vatsim.occupancy_state AS s (flight_id, last_seen, latitude, longitude, "
-					  "altitude, slow_polls) SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), "
-					  "pg_catalog.unnest($2::pg_catalog.timestamptz[]), pg_catalog.unnest($3::pg_catalog.float8[]), "
-					  "pg_catalog.unnest($4::pg_catalog.float8[]), pg_catalog.unnest($5::pg_catalog.int4[]), "
-					  "pg_catalog.unnest($6::pg_catalog.int4[])) "
-					  "ON CONFLICT (flight_id) DO UPDATE SET last_seen = EXCLUDED.last_seen, "
-					  "latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, "
-					  "altitude = EXCLUDED.altitude, slow_polls = EXCLUDED.slow_polls",
+					  "INSERT INTO vatsim.occupancy_state AS s (flight_id, slow_polls) "
+					  "SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), "
+					  "pg_catalog.unnest($2::pg_catalog.int4[])) "
+					  "ON CONFLICT (flight_id) DO UPDATE SET slow_polls = EXCLUDED.slow_polls",
 					  lengthof(types), types);
 		values[0] = col_array(&w->st_flight);
-		values[1] = col_array(&w->st_seen);
-		values[2] = col_array(&w->st_lat);
-		values[3] = col_array(&w->st_lon);
-		values[4] = col_array(&w->st_alt);
-		values[5] = col_array(&w->st_slow);
+		values[1] = col_array(&w->st_slow);
 		store_execute(upsert_state_plan, values, SPI_OK_INSERT);
 	}
 	if (w->drop_flight.n > 0)
@@ -443,13 +535,15 @@ occupancy_process(const FeedDocument *doc, const int64 *flight_ids,
 	hash_seq_init(&seq, flights);
 	while ((f = hash_seq_search(&seq)) != NULL)
 	{
-		if (f->seen || !f->has_state || ts - f->last_seen <= stale_us)
+		if (f->seen || ts - f->last_seen <= stale_us)
 			continue;
 		for (i = 0; i < f->nopen; i++)
-			close_interval(&w, &f->open[i], f->last_seen, f->lat, f->lon, f->alt, "gone");
-		col_int8(&w.drop_flight, f->flight_id);
+			close_at_last_position(&w, &f->open[i], f->flight_id, f->last_seen, "gone", NULL);
+		if (f->slow_polls > 0)
+			col_int8(&w.drop_flight, f->flight_id);
 	}
 
+	resolve_pending(&w, ts);
 	write_changes(&w, ts);
 	hash_destroy(flights);
 }

@@ -90,14 +90,14 @@ SELECT ok(pg_temp.used('sector_occupancy_entry_idx'), 'sector_transitions runs o
 RESET enable_seqscan;
 
 -- Sector processing fails: the snapshot and its positions are stored anyway
-ALTER TABLE vatsim.occupancy_state ADD CONSTRAINT test_refuse CHECK (slow_polls < 0) NOT VALID;
+ALTER TABLE vatsim.sector_occupancy ADD CONSTRAINT test_refuse CHECK (entry_lat < -1000) NOT VALID;
 CREATE TEMP TABLE r AS SELECT * FROM pg_temp.snap(60, pg_temp.p('F3', 0.5, 0.5, 200));
 SELECT is((SELECT status FROM r), 'ingested', 'the snapshot is stored although sector processing failed');
 SELECT is((SELECT count(*)::int FROM vatsim.positions WHERE ts = pg_temp.t(60)), 1, 'with its positions');
 SELECT matches((SELECT sector_error FROM vatsim.snapshots WHERE update_timestamp = pg_temp.t(60)),
                'test_refuse', 'the failure is recorded with the snapshot');
 SELECT is((SELECT count(*)::int FROM vatsim.sector_occupancy WHERE callsign = 'F3'), 0, 'and no interval of that snapshot');
-ALTER TABLE vatsim.occupancy_state DROP CONSTRAINT test_refuse;
+ALTER TABLE vatsim.sector_occupancy DROP CONSTRAINT test_refuse;
 CREATE TEMP TABLE r2 AS SELECT * FROM pg_temp.snap(75, pg_temp.p('F3', 0.5, 0.6, 200));
 SELECT is((SELECT string_agg(sector || '@' || extract(epoch FROM entry_time - pg_temp.t(0))::int, ',') FROM vatsim.sector_occupancy WHERE callsign = 'F3'),
           'A@75', 'the next snapshot continues from the stored state');

@@ -160,15 +160,17 @@ SELECT is((SELECT count(*)::int FROM vatsim.runs WHERE started_at < now() - inte
           'runs older than run_log_retention are deleted');
 
 -- 4b. Sector processing fails: the snapshot is stored, the run log and status say why
-ALTER TABLE vatsim.occupancy_state ADD CONSTRAINT test_refuse_state CHECK (slow_polls < 0) NOT VALID;
-CREATE TEMP TABLE world AS SELECT * FROM vatsim.load_sectors('world', '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "EARTH"}, "geometry": {"type": "Polygon", "coordinates": [[[-180,-90],[180,-90],[180,90],[-180,90],[-180,-90]]]}}]}');
+ALTER TABLE vatsim.sector_occupancy ADD CONSTRAINT test_refuse_entry CHECK (entry_lat < -1000) NOT VALID;
+-- (an edge may span at most 180 degrees of longitude, or it is read as crossing
+-- the antimeridian: the whole earth is two halves)
+CREATE TEMP TABLE world AS SELECT * FROM vatsim.load_sectors('world', '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "EARTH"}, "geometry": {"type": "MultiPolygon", "coordinates": [[[[-180,-90],[0,-90],[0,90],[-180,90],[-180,-90]]], [[[0,-90],[180,-90],[180,90],[0,90],[0,-90]]]]}}]}');
 -- the replay serves a new generation each second
 SELECT pg_sleep(1.1) \g /dev/null
 CREATE TEMP TABLE sector_fail AS SELECT * FROM vatsim.run_now();
 SELECT is((SELECT result FROM sector_fail), 'ok', 'a cycle whose sector step fails still stores its snapshot');
 SELECT matches((SELECT error FROM sector_fail), '^sector processing failed', 'the cycle''s outcome says why');
 SELECT matches((SELECT last_error FROM vatsim.status), '^sector processing failed', 'and so does vatsim.status');
-ALTER TABLE vatsim.occupancy_state DROP CONSTRAINT test_refuse_state;
+ALTER TABLE vatsim.sector_occupancy DROP CONSTRAINT test_refuse_entry;
 DELETE FROM vatsim.sector_sets WHERE sector_set = 'world';
 
 -- 5. DROP DATABASE of another database does not wait for a slow fetch
