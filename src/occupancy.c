@@ -84,6 +84,7 @@ typedef struct Writes
 static SPIPlanPtr open_plan;
 static SPIPlanPtr state_plan;
 static SPIPlanPtr last_position_plan;
+static SPIPlanPtr last_seen_plan;
 static SPIPlanPtr close_plan;
 static SPIPlanPtr insert_plan;
 static SPIPlanPtr upsert_state_plan;
@@ -116,6 +117,48 @@ add_open(FlightState *f, int64 id, char *set, char *sector)
 	f->nopen++;
 }
 
+/*
+ * The last-seen time of every tracked flight absent from this snapshot
+ * (usually few): the only ones that may be gone.
+ */
+static void
+load_last_seen(HTAB *flights)
+{
+	static const Oid types[] = {INT8ARRAYOID};
+	HASH_SEQ_STATUS seq;
+	FlightState *f;
+	ColumnBuf	ids;
+	Datum		values[1];
+	uint64		row;
+
+	col_init(&ids, COL_INT8, 64);
+	hash_seq_init(&seq, flights);
+	while ((f = hash_seq_search(&seq)) != NULL)
+		if (!f->seen)
+			col_int8(&ids, f->flight_id);
+	if (ids.n == 0)
+		return;
+	store_prepare(&last_seen_plan,
+				  "SELECT f.flight_id, f.last_seen FROM vatsim.flights f "
+				  "JOIN pg_catalog.unnest($1::pg_catalog.int8[]) AS u(id) "
+				  "ON f.flight_id OPERATOR(pg_catalog.=) u.id",
+				  1, types);
+	values[0] = col_array(&ids);
+	store_execute(last_seen_plan, values, SPI_OK_SELECT);
+	for (row = 0; row < SPI_processed; row++)
+	{
+		bool		isnull;
+		int64		id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[row],
+													  SPI_tuptable->tupdesc, 1, &isnull));
+
+		f = hash_search(flights, &id, HASH_FIND, NULL);
+		if (f != NULL)
+			f->last_seen = DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[row],
+															 SPI_tuptable->tupdesc, 2, &isnull));
+	}
+	SPI_freetuptable(SPI_tuptable);
+}
+
 /* Read every open interval and every tracker state row. */
 static HTAB *
 load_state(void)
@@ -132,10 +175,8 @@ load_state(void)
 						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
 	store_prepare(&open_plan,
-				  "SELECT o.occupancy_id, o.flight_id, o.sector_set, o.sector, f.last_seen "
-				  "FROM vatsim.sector_occupancy o JOIN vatsim.flights f "
-				  "ON f.flight_id OPERATOR(pg_catalog.=) o.flight_id "
-				  "WHERE o.exit_time IS NULL ORDER BY o.occupancy_id", 0, NULL);
+				  "SELECT occupancy_id, flight_id, sector_set, sector FROM vatsim.sector_occupancy "
+				  "WHERE exit_time IS NULL ORDER BY occupancy_id", 0, NULL);
 	store_execute(open_plan, NULL, SPI_OK_SELECT);
 	for (row = 0; row < SPI_processed; row++)
 	{
@@ -147,13 +188,11 @@ load_state(void)
 
 		add_open(f, DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull)),
 				 SPI_getvalue(tup, desc, 3), SPI_getvalue(tup, desc, 4));
-		f->last_seen = DatumGetTimestampTz(SPI_getbinval(tup, desc, 5, &isnull));
 	}
 	SPI_freetuptable(SPI_tuptable);
 
 	store_prepare(&state_plan,
-				  "SELECT s.flight_id, s.slow_polls, f.last_seen FROM vatsim.occupancy_state s "
-				  "JOIN vatsim.flights f ON f.flight_id OPERATOR(pg_catalog.=) s.flight_id", 0, NULL);
+				  "SELECT flight_id, slow_polls FROM vatsim.occupancy_state", 0, NULL);
 	store_execute(state_plan, NULL, SPI_OK_SELECT);
 	for (row = 0; row < SPI_processed; row++)
 	{
@@ -164,7 +203,6 @@ load_state(void)
 									  DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull)));
 
 		f->slow_polls = DatumGetInt32(SPI_getbinval(tup, desc, 2, &isnull));
-		f->last_seen = DatumGetTimestampTz(SPI_getbinval(tup, desc, 3, &isnull));
 	}
 	SPI_freetuptable(SPI_tuptable);
 	return flights;
@@ -532,6 +570,7 @@ occupancy_process(const FeedDocument *doc, const int64 *flight_ids,
 	}
 
 	/* 4. gone */
+	load_last_seen(flights);
 	hash_seq_init(&seq, flights);
 	while ((f = hash_seq_search(&seq)) != NULL)
 	{
