@@ -27,7 +27,7 @@ OBJS = \
 	src/occupancy.o \
 	src/history.o
 DATA = vatsim_ingest--0.1.0.sql vatsim_ingest--0.1.0--0.2.0.sql \
-	vatsim_ingest--0.2.0--0.3.0.sql
+	vatsim_ingest--0.2.0--0.3.0.sql vatsim_ingest--0.3.0--0.4.0.sql
 
 PG_CPPFLAGS = -I$(srcdir)/src
 PG_CFLAGS = -std=gnu11 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
