@@ -21,3 +21,14 @@ if pg_prove -v -d postgres test/pgtap_worker/*.sql >"$LOGS/worker.log" 2>&1; the
 	touch "$LOGS/worker.ok"
 fi
 cat "$LOGS/worker.log"
+
+# Shell tests (test/shell/*.sh): each prints TAP and may make clusters and
+# databases of its own; they see the same environment as the tests above.
+if ls test/shell/*.sh >/dev/null 2>&1; then
+	if prove -v --exec bash test/shell/*.sh >"$LOGS/shell.log" 2>&1; then
+		touch "$LOGS/shell.ok"
+	fi
+	cat "$LOGS/shell.log"
+else
+	touch "$LOGS/shell.ok"
+fi

@@ -58,7 +58,7 @@ pg_virtualenv -t -v 15 -c "-p $(test/free_port)" -o vatsim_ingest.enabled=off \
 
 # Count every test: TAP lines from the unit tests and pg_prove, and test
 # files from pg_regress.
-TAP_LOGS="$LOGS/unit.log $LOGS/fetch.log $LOGS/pgtap.log $LOGS/worker.log"
+TAP_LOGS="$LOGS/unit.log $LOGS/fetch.log $LOGS/pgtap.log $LOGS/worker.log $LOGS/shell.log"
 tap_pass=$(cat $TAP_LOGS 2>/dev/null | grep -cE '^[[:space:]]*ok [0-9]+')
 tap_fail=$(cat $TAP_LOGS 2>/dev/null | grep -cE '^[[:space:]]*not ok [0-9]+')
 reg_pass=$(grep -cE '^(test| )[ ]*[a-z_]+ +\.\.\. ok' "$LOGS/regress.log" 2>/dev/null)
@@ -66,6 +66,7 @@ reg_fail=$(grep -cE '\.\.\. FAILED' "$LOGS/regress.log" 2>/dev/null)
 [ -f "$LOGS/unit.ok" ] || tap_fail=$((tap_fail + 1))
 [ -f "$LOGS/fetch.ok" ] || tap_fail=$((tap_fail + 1))
 [ -f "$LOGS/worker.ok" ] || tap_fail=$((tap_fail + 1))
+[ -f "$LOGS/shell.ok" ] || tap_fail=$((tap_fail + 1))
 [ -f "$LOGS/regress.ok" ] || reg_fail=$((reg_fail + (reg_fail == 0)))
 [ -f "$LOGS/pgtap.ok" ] || tap_fail=$((tap_fail + (tap_fail == 0)))
 passed=$((tap_pass + reg_pass))
