@@ -12,6 +12,7 @@
 
 #include <sys/stat.h>
 
+#include "access/xact.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -25,15 +26,13 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 
-#include "access/xact.h"
-#include "utils/resowner.h"
-
 #include "columns.h"
-#include "occupancy.h"
 #include "feed.h"
 #include "ingest.h"
+#include "occupancy.h"
 #include "store.h"
 #include "vatsim_ingest.h"
 
@@ -141,9 +140,9 @@ warn_rejects(const FeedRejects *rejects, TimestampTz ts)
 						 rejects->count - rejects->n_reasons);
 	ereport(WARNING,
 			errcode(ERRCODE_DATA_EXCEPTION),
-			errmsg("%d record%s of VATSIM snapshot %s rejected",
-				   rejects->count, rejects->count == 1 ? "" : "s",
-				   utc_str(ts)),
+			errmsg_plural("%d record of VATSIM snapshot %s rejected",
+						  "%d records of VATSIM snapshot %s rejected",
+						  rejects->count, rejects->count, utc_str(ts)),
 			errdetail("%s", detail.data),
 			errhint("The rest of the snapshot was stored; rejected records are counted in vatsim.snapshots.rejected."));
 }
@@ -159,7 +158,7 @@ installed_extension_version(void)
 	if (SPI_execute("SELECT extversion FROM pg_catalog.pg_extension "
 					"WHERE extname OPERATOR(pg_catalog.=) 'vatsim_ingest'",
 					true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "vatsim_ingest: could not read pg_extension");
+		elog(ERROR, "could not read pg_extension");
 	if (SPI_processed == 0)
 		return NULL;
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -193,7 +192,7 @@ check_snapshot_order(TimestampTz ts)
 
 	if (SPI_execute("LOCK TABLE vatsim.snapshots IN SHARE ROW EXCLUSIVE MODE",
 					false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "vatsim_ingest: could not lock vatsim.snapshots");
+		elog(ERROR, "could not lock vatsim.snapshots");
 
 	store_prepare(&newest_plan,
 				  "SELECT EXISTS (SELECT 1 FROM vatsim.snapshots "
@@ -263,7 +262,7 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 	}
 	rc = SPI_execute_plan(snapshot_plan, values, nulls, false, 0);
 	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "vatsim_ingest: could not record snapshot: %s",
+		elog(ERROR, "could not record snapshot: %s",
 			 SPI_result_code_string(rc));
 }
 
@@ -345,7 +344,7 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 	result->rejected = doc.rejects.count;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "vatsim_ingest: SPI_connect failed");
+		elog(ERROR, "SPI_connect failed");
 	check_extension_version();
 	result->duplicate = check_snapshot_order(ts);
 	if (!result->duplicate)
@@ -378,7 +377,7 @@ ingest_result_datum(FunctionCallInfo fcinfo, const IngestResult *r)
 	bool		nulls[8] = {0};
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "vatsim_ingest: return type must be a row type");
+		elog(ERROR, "return type must be a row type");
 	desc = BlessTupleDesc(desc);
 	values[0] = TimestampTzGetDatum(r->update_timestamp);
 	values[1] = CStringGetTextDatum(r->duplicate ? "duplicate" : "ingested");
