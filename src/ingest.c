@@ -267,9 +267,27 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 }
 
 /*
- * Occupancy runs in a subtransaction: if it fails, the snapshot's flights
- * and positions still commit, the error is kept with the snapshot, and the
- * next snapshot continues from the state stored before this one.
+ * Errors of sector processing that may be kept with the snapshot: data
+ * exceptions (class 22) and integrity violations (class 23), which come from
+ * the sector data or the state and would recur identically on a retry.
+ * Everything else -- a cancel or statement_timeout (57014), shutdown
+ * (57P01), out of memory (53200), lock or serialisation failures, internal
+ * errors -- aborts the whole snapshot.
+ */
+static bool
+is_sector_data_error(int sqlerrcode)
+{
+	int			class = ERRCODE_TO_CATEGORY(sqlerrcode);
+
+	return class == ERRCODE_DATA_EXCEPTION ||
+		class == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION;
+}
+
+/*
+ * Occupancy runs in a subtransaction: if it fails with a data error, the
+ * snapshot's flights and positions still commit, the error is kept with the
+ * snapshot, and the next snapshot continues from the state stored before
+ * this one.  Any other error is re-thrown after the subtransaction is gone.
  */
 static void
 process_sectors(const FeedDocument *doc, const int64 *flight_ids,
@@ -297,6 +315,8 @@ process_sectors(const FeedDocument *doc, const int64 *flight_ids,
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
+		if (!is_sector_data_error(edata->sqlerrcode))
+			ReThrowError(edata);
 		snprintf(result->sector_error, sizeof(result->sector_error), "%s", edata->message);
 		ereport(WARNING,
 				errcode(edata->sqlerrcode),
