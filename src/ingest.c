@@ -3,10 +3,11 @@
  *		vatsim.ingest(text) and vatsim.ingest_file(text): parse one document,
  *		check it against what is stored, and store it in one transaction.
  *
- * The order of a snapshot: size check -> parse (pure C, feed_parse.c) ->
- * lock and dedupe on update_timestamp -> store (store_*.c) -> snapshot row.
- * Any ERROR on the way aborts the caller's transaction, so a document that
- * fails changes no row.
+ * The order of a snapshot: size check -> parse (pure C,
+ * feed_parse.c) -> not too far in the future -> lock and dedupe on
+ * update_timestamp -> store (store_*.c) -> occupancy (a subtransaction) ->
+ * snapshot row.  Any ERROR on the way aborts the caller's transaction, so a
+ * document that fails changes no row.
  */
 #include "postgres.h"
 
@@ -175,6 +176,27 @@ check_extension_version(void)
 				errmsg("extension vatsim_ingest is at version %s, its library at %s",
 					   installed ? installed : "(none)", VATSIM_INGEST_VERSION),
 				errhint("Run ALTER EXTENSION vatsim_ingest UPDATE."));
+}
+
+/*
+ * A document dated after now() + vatsim_ingest.max_future is refused: once
+ * stored, every real snapshot after it would be refused as older.  "Now" is
+ * the clock when the check runs (not the transaction's start), so a long
+ * transaction does not shrink the margin.
+ */
+static void
+check_not_future(TimestampTz ts)
+{
+	TimestampTz now = GetCurrentTimestamp();
+	TimestampTz latest = now + (TimestampTz) vi_max_future_s * USECS_PER_SEC;
+
+	if (ts > latest)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid VATSIM feed document"),
+				errdetail("Member general.update_timestamp %s is more than vatsim_ingest.max_future (%d s) after the current time %s.",
+						  utc_str(ts), vi_max_future_s, utc_str(now)),
+				errhint("Check the clocks of the feed and of this server; nothing was stored."));
 }
 
 /*
@@ -355,6 +377,7 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 		report_feed_error(&err);
 
 	ts = feed_time_to_timestamptz(doc.general.update_timestamp);
+	check_not_future(ts);
 	memset(result, 0, sizeof(*result));
 	result->update_timestamp = ts;
 	result->pilots = doc.n_pilots;

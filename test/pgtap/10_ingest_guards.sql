@@ -1,4 +1,6 @@
--- Guards of the ingest path (issue 10, item 10): a cancel, statement_timeout, shutdown or out-of-memory error inside the
+-- Guards of the ingest path (issue 10, items 5 and 10): a document dated
+-- too far after now() is refused with a clear error and changes nothing;
+-- a cancel, statement_timeout, shutdown or out-of-memory error inside the
 -- sector step aborts the whole snapshot, and only data errors there are
 -- kept with the snapshot as sector_error.
 \set ON_ERROR_STOP 1
@@ -6,7 +8,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION vatsim_ingest;
 SET client_min_messages = error;
-SELECT plan(2 * 5 + 4);
+SELECT plan(2 * 7 + 8);
 
 \i test/sql/synthetic.sql
 \i test/sql/fingerprint.sql
@@ -58,6 +60,23 @@ SET test.fault = 'none';
 DROP TRIGGER test_fault ON vatsim.sector_occupancy;
 CREATE TEMP TABLE later AS SELECT pg_temp.fingerprint() AS fp;
 UPDATE before SET fp = (SELECT fp FROM later);
+
+-- A document from the future (vatsim_ingest.max_future, 5 min by default)
+SELECT * FROM pg_temp.refused($$SELECT vatsim.ingest(pg_temp.feed_at(now() + interval '2 hours'))$$, '22023',
+                              'Member general.update_timestamp % is more than vatsim_ingest.max_future (300 s) after the current time %.',
+                              'dated two hours ahead');
+SELECT * FROM pg_temp.refused($$SELECT vatsim.ingest(pg_temp.feed_at('9999-12-31 00:00:00+00'))$$, '22023',
+                              'Member general.update_timestamp 9999-12-31T00:00:00.000000Z is more than %',
+                              'dated 9999-12-31');
+SELECT is((SELECT status FROM vatsim.ingest(pg_temp.feed_at(pg_temp.t(30), pg_temp.p('F1', 0.5, 0.7, 200)))),
+          'ingested', 'after the refusals a real snapshot still ingests');
+SELECT is((SELECT status FROM vatsim.ingest(pg_temp.feed_at(now() + interval '4 minutes'))),
+          'ingested', 'a document 4 minutes ahead is inside the margin');
+SET vatsim_ingest.max_future = '3h';
+SELECT is((SELECT status FROM vatsim.ingest(pg_temp.feed_at(now() + interval '2 hours'))),
+          'ingested', 'with max_future = 3h, two hours ahead is accepted');
+RESET vatsim_ingest.max_future;
+SELECT throws_ok($$SET vatsim_ingest.max_future = '8d'$$, '22023', NULL, 'max_future is bounded (at most 7 days)');
 
 SELECT * FROM finish();
 ROLLBACK;
