@@ -3,7 +3,7 @@
  *		vatsim.ingest(text) and vatsim.ingest_file(text): parse one document,
  *		check it against what is stored, and store it in one transaction.
  *
- * The order of a snapshot: size check -> parse (pure C,
+ * The order of a snapshot: isolation and size checks -> parse (pure C,
  * feed_parse.c) -> not too far in the future -> lock and dedupe on
  * update_timestamp -> store (store_*.c) -> occupancy (a subtransaction) ->
  * snapshot row.  Any ERROR on the way aborts the caller's transaction, so a
@@ -176,6 +176,26 @@ check_extension_version(void)
 				errmsg("extension vatsim_ingest is at version %s, its library at %s",
 					   installed ? installed : "(none)", VATSIM_INGEST_VERSION),
 				errhint("Run ALTER EXTENSION vatsim_ingest UPDATE."));
+}
+
+/*
+ * The order check below reads what is stored after taking its lock; under
+ * REPEATABLE READ or SERIALIZABLE every statement would read the
+ * transaction's older snapshot instead, miss a newer snapshot stored
+ * meanwhile by another session, and store an older one on top of it (and
+ * the current-state tables would mix both).  So ingest refuses to run
+ * there; a per-statement snapshot is what it needs.
+ */
+static void
+check_isolation(void)
+{
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("VATSIM snapshots cannot be ingested in a %s transaction",
+					   IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
+				errdetail("The time-order check must see snapshots stored by other sessions after this transaction began."),
+				errhint("Run vatsim.ingest in a READ COMMITTED transaction (the default)."));
 }
 
 /*
@@ -363,6 +383,7 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 	bool		ok;
 
 	INSTR_TIME_SET_CURRENT(start);
+	check_isolation();
 	if (len > (size_t) vi_max_feed_bytes)
 		report_too_large(len);
 
