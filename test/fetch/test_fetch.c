@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "../../src/fetch.h"
+#include "../timing.h"
 #include "../unit/tap.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -65,15 +66,6 @@
  * Helpers
  * ------------------------------------------------------------------------
  */
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
-}
 
 static uint64_t
 fnv1a(const char *p, size_t len)
