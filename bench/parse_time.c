@@ -16,23 +16,7 @@
 
 #include <cjson/cJSON.h>
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a;
-	double		y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
+#include "../test/timing.h"
 
 int
 main(int argc, char **argv)
@@ -97,8 +81,7 @@ main(int argc, char **argv)
 		t[i] = now_ms() - t0;
 	}
 
-	qsort(t, (size_t) runs, sizeof(double), cmp_double);
-	median = (runs % 2) ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2;
+	median = median_ms(t, runs);
 	fprintf(stderr, "parse_time: %s: %ld bytes, %d runs of cJSON_ParseWithLength + cJSON_Delete: "
 			"median %.3f ms, min %.3f ms, max %.3f ms\n",
 			argv[1], len, runs, median, t[0], t[runs - 1]);

@@ -10,30 +10,12 @@ SET client_min_messages = warning;
 CREATE EXTENSION vatsim_ingest;
 CREATE SCHEMA bench;
 
--- The two base documents as jsonb.  x10 = every pilot of the snapshot plus
--- 9 clones: callsign + '_' + k, latitude and longitude + 0.01 deg * k
--- (latitude clamped to +-90, longitude wrapped past 180), every other field
--- unchanged.  The
--- originals come first, then clone set 1, 2, ... 9.
+-- The two base documents as jsonb: the snapshot, and x10 (bench/x10.sql:
+-- every pilot plus 9 clones, 0.01 deg apart).
 CREATE UNLOGGED TABLE bench.base (kind text PRIMARY KEY, doc jsonb NOT NULL);
 INSERT INTO bench.base VALUES ('1925p', pg_catalog.pg_read_file(:'fixture')::jsonb);
-INSERT INTO bench.base
-SELECT 'x10', jsonb_set(b.doc, '{pilots}', c.pilots)
-FROM bench.base b,
-LATERAL (
-    SELECT jsonb_agg(
-               CASE WHEN k = 0 THEN e
-               ELSE e || jsonb_build_object(
-                   'callsign', (e->>'callsign') || '_' || k,
-                   'latitude', least(90, greatest(-90, (e->>'latitude')::numeric + 0.01 * k)),
-                   'longitude', CASE WHEN (e->>'longitude')::numeric + 0.01 * k > 180
-                                     THEN (e->>'longitude')::numeric + 0.01 * k - 360
-                                     ELSE (e->>'longitude')::numeric + 0.01 * k END)
-               END ORDER BY k, o) AS pilots
-    FROM jsonb_array_elements(b.doc->'pilots') WITH ORDINALITY AS a(e, o),
-         generate_series(0, 9) AS k
-) c
-WHERE b.kind = '1925p';
+\ir x10.sql
+INSERT INTO bench.base SELECT 'x10', bench.x10(doc) FROM bench.base WHERE kind = '1925p';
 
 -- The clones must be valid pilots: unique callsigns of at most 24 bytes.
 DO $$

@@ -7,7 +7,7 @@
 -- steps (snapshots per sequence; step 0 is a warm-up).
 --
 -- Two sequences: x1 = the fixture, x10 = the fixture with every pilot cloned
--- 9 times as bench/prepare.sql does (callsign_k, +0.01 deg * k).  Step s+1
+-- 9 times (bench/x10.sql: callsign_k, +0.01 deg * k).  Step s+1
 -- is step s 15 s later with every pilot moved along its heading at its
 -- groundspeed for 15 s:
 --     lat += gs * 15/3600/60 * cos(hdg)
@@ -21,25 +21,12 @@ CREATE SCHEMA bench;
 
 CREATE UNLOGGED TABLE bench.base (kind text PRIMARY KEY, doc jsonb NOT NULL);
 INSERT INTO bench.base VALUES ('x1', pg_catalog.pg_read_file(:'fixture')::jsonb);
+\ir x10.sql
 INSERT INTO bench.base
-SELECT 'x10', jsonb_set(jsonb_set(b.doc, '{pilots}', c.pilots), '{general,update_timestamp}',
-                        to_jsonb(to_char(((b.doc->'general'->>'update_timestamp')::timestamptz + interval '1 hour')
+SELECT 'x10', jsonb_set(bench.x10(doc), '{general,update_timestamp}',
+                        to_jsonb(to_char(((doc->'general'->>'update_timestamp')::timestamptz + interval '1 hour')
                                          AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))
-FROM bench.base b,
-LATERAL (
-    SELECT jsonb_agg(
-               CASE WHEN k = 0 THEN e
-               ELSE e || jsonb_build_object(
-                   'callsign', (e->>'callsign') || '_' || k,
-                   'latitude', least(90, greatest(-90, (e->>'latitude')::numeric + 0.01 * k)),
-                   'longitude', CASE WHEN (e->>'longitude')::numeric + 0.01 * k > 180
-                                     THEN (e->>'longitude')::numeric + 0.01 * k - 360
-                                     ELSE (e->>'longitude')::numeric + 0.01 * k END)
-               END ORDER BY k, o) AS pilots
-    FROM jsonb_array_elements(b.doc->'pilots') WITH ORDINALITY AS a(e, o),
-         generate_series(0, 9) AS k
-) c
-WHERE b.kind = 'x1';
+FROM bench.base WHERE kind = 'x1';
 
 -- One 15 s step: new time, every pilot moved.
 CREATE FUNCTION bench.step(doc jsonb) RETURNS jsonb

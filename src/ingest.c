@@ -3,15 +3,17 @@
  *		vatsim.ingest(text) and vatsim.ingest_file(text): parse one document,
  *		check it against what is stored, and store it in one transaction.
  *
- * The order of a snapshot: size check -> parse (pure C, feed_parse.c) ->
- * lock and dedupe on update_timestamp -> store (store_*.c) -> snapshot row.
- * Any ERROR on the way aborts the caller's transaction, so a document that
- * fails changes no row.
+ * The order of a snapshot: isolation and size checks -> parse (pure C,
+ * feed_parse.c) -> not too far in the future -> lock and dedupe on
+ * update_timestamp -> store (store_*.c) -> occupancy (a subtransaction) ->
+ * snapshot row.  Any ERROR on the way aborts the caller's transaction, so a
+ * document that fails changes no row.
  */
 #include "postgres.h"
 
 #include <sys/stat.h>
 
+#include "access/xact.h"
 #include "catalog/pg_authid.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
@@ -25,15 +27,13 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/memutils.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 
-#include "access/xact.h"
-#include "utils/resowner.h"
-
 #include "columns.h"
-#include "occupancy.h"
 #include "feed.h"
 #include "ingest.h"
+#include "occupancy.h"
 #include "store.h"
 #include "vatsim_ingest.h"
 
@@ -141,9 +141,9 @@ warn_rejects(const FeedRejects *rejects, TimestampTz ts)
 						 rejects->count - rejects->n_reasons);
 	ereport(WARNING,
 			errcode(ERRCODE_DATA_EXCEPTION),
-			errmsg("%d record%s of VATSIM snapshot %s rejected",
-				   rejects->count, rejects->count == 1 ? "" : "s",
-				   utc_str(ts)),
+			errmsg_plural("%d record of VATSIM snapshot %s rejected",
+						  "%d records of VATSIM snapshot %s rejected",
+						  rejects->count, rejects->count, utc_str(ts)),
 			errdetail("%s", detail.data),
 			errhint("The rest of the snapshot was stored; rejected records are counted in vatsim.snapshots.rejected."));
 }
@@ -159,7 +159,7 @@ installed_extension_version(void)
 	if (SPI_execute("SELECT extversion FROM pg_catalog.pg_extension "
 					"WHERE extname OPERATOR(pg_catalog.=) 'vatsim_ingest'",
 					true, 1) != SPI_OK_SELECT)
-		elog(ERROR, "vatsim_ingest: could not read pg_extension");
+		elog(ERROR, "could not read pg_extension");
 	if (SPI_processed == 0)
 		return NULL;
 	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
@@ -179,6 +179,47 @@ check_extension_version(void)
 }
 
 /*
+ * The order check below reads what is stored after taking its lock; under
+ * REPEATABLE READ or SERIALIZABLE every statement would read the
+ * transaction's older snapshot instead, miss a newer snapshot stored
+ * meanwhile by another session, and store an older one on top of it (and
+ * the current-state tables would mix both).  So ingest refuses to run
+ * there; a per-statement snapshot is what it needs.
+ */
+static void
+check_isolation(void)
+{
+	if (IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("VATSIM snapshots cannot be ingested in a %s transaction",
+					   IsolationIsSerializable() ? "SERIALIZABLE" : "REPEATABLE READ"),
+				errdetail("The time-order check must see snapshots stored by other sessions after this transaction began."),
+				errhint("Run vatsim.ingest in a READ COMMITTED transaction (the default)."));
+}
+
+/*
+ * A document dated after now() + vatsim_ingest.max_future is refused: once
+ * stored, every real snapshot after it would be refused as older.  "Now" is
+ * the clock when the check runs (not the transaction's start), so a long
+ * transaction does not shrink the margin.
+ */
+static void
+check_not_future(TimestampTz ts)
+{
+	TimestampTz now = GetCurrentTimestamp();
+	TimestampTz latest = now + (TimestampTz) vi_max_future_s * USECS_PER_SEC;
+
+	if (ts > latest)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid VATSIM feed document"),
+				errdetail("Member general.update_timestamp %s is more than vatsim_ingest.max_future (%d s) after the current time %s.",
+						  utc_str(ts), vi_max_future_s, utc_str(now)),
+				errhint("Check the clocks of the feed and of this server; nothing was stored."));
+}
+
+/*
  * Serialise ingests and place this snapshot in time: returns true when it
  * is already stored; raises an ERROR when it is older than the newest.
  */
@@ -193,7 +234,7 @@ check_snapshot_order(TimestampTz ts)
 
 	if (SPI_execute("LOCK TABLE vatsim.snapshots IN SHARE ROW EXCLUSIVE MODE",
 					false, 0) != SPI_OK_UTILITY)
-		elog(ERROR, "vatsim_ingest: could not lock vatsim.snapshots");
+		elog(ERROR, "could not lock vatsim.snapshots");
 
 	store_prepare(&newest_plan,
 				  "SELECT EXISTS (SELECT 1 FROM vatsim.snapshots "
@@ -263,14 +304,32 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 	}
 	rc = SPI_execute_plan(snapshot_plan, values, nulls, false, 0);
 	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "vatsim_ingest: could not record snapshot: %s",
+		elog(ERROR, "could not record snapshot: %s",
 			 SPI_result_code_string(rc));
 }
 
 /*
- * Occupancy runs in a subtransaction: if it fails, the snapshot's flights
- * and positions still commit, the error is kept with the snapshot, and the
- * next snapshot continues from the state stored before this one.
+ * Errors of sector processing that may be kept with the snapshot: data
+ * exceptions (class 22) and integrity violations (class 23), which come from
+ * the sector data or the state and would recur identically on a retry.
+ * Everything else -- a cancel or statement_timeout (57014), shutdown
+ * (57P01), out of memory (53200), lock or serialisation failures, internal
+ * errors -- aborts the whole snapshot.
+ */
+static bool
+is_sector_data_error(int sqlerrcode)
+{
+	int			class = ERRCODE_TO_CATEGORY(sqlerrcode);
+
+	return class == ERRCODE_DATA_EXCEPTION ||
+		class == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION;
+}
+
+/*
+ * Occupancy runs in a subtransaction: if it fails with a data error, the
+ * snapshot's flights and positions still commit, the error is kept with the
+ * snapshot, and the next snapshot continues from the state stored before
+ * this one.  Any other error is re-thrown after the subtransaction is gone.
  */
 static void
 process_sectors(const FeedDocument *doc, const int64 *flight_ids,
@@ -298,6 +357,8 @@ process_sectors(const FeedDocument *doc, const int64 *flight_ids,
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
+		if (!is_sector_data_error(edata->sqlerrcode))
+			ReThrowError(edata);
 		snprintf(result->sector_error, sizeof(result->sector_error), "%s", edata->message);
 		ereport(WARNING,
 				errcode(edata->sqlerrcode),
@@ -322,6 +383,7 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 	bool		ok;
 
 	INSTR_TIME_SET_CURRENT(start);
+	check_isolation();
 	if (len > (size_t) vi_max_feed_bytes)
 		report_too_large(len);
 
@@ -336,6 +398,7 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 		report_feed_error(&err);
 
 	ts = feed_time_to_timestamptz(doc.general.update_timestamp);
+	check_not_future(ts);
 	memset(result, 0, sizeof(*result));
 	result->update_timestamp = ts;
 	result->pilots = doc.n_pilots;
@@ -345,7 +408,7 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 	result->rejected = doc.rejects.count;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "vatsim_ingest: SPI_connect failed");
+		elog(ERROR, "SPI_connect failed");
 	check_extension_version();
 	result->duplicate = check_snapshot_order(ts);
 	if (!result->duplicate)
@@ -378,7 +441,7 @@ ingest_result_datum(FunctionCallInfo fcinfo, const IngestResult *r)
 	bool		nulls[8] = {0};
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "vatsim_ingest: return type must be a row type");
+		elog(ERROR, "return type must be a row type");
 	desc = BlessTupleDesc(desc);
 	values[0] = TimestampTzGetDatum(r->update_timestamp);
 	values[1] = CStringGetTextDatum(r->duplicate ? "duplicate" : "ingested");

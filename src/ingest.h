@@ -1,7 +1,7 @@
 /*
  * ingest.h
  *		One feed document in, one stored snapshot out: the path shared by the
- *		SQL functions vatsim.ingest/ingest_file and (later) the worker.
+ *		SQL functions vatsim.ingest/ingest_file and the background worker.
  */
 #ifndef VATSIM_INGEST_PATH_H
 #define VATSIM_INGEST_PATH_H

@@ -29,6 +29,7 @@ PG_MODULE_MAGIC;
 
 int			vi_max_feed_bytes = 64 * 1024 * 1024;
 int			vi_reconnect_grace = 600;
+int			vi_max_future_s = 300;
 char	   *vi_database = NULL;
 bool		vi_enabled = true;
 int			vi_interval_ms = 15000;
@@ -231,6 +232,24 @@ _PG_init(void)
 							"unchanged and it was last seen less than this long ago.",
 							&vi_reconnect_grace,
 							600,
+							0,
+							7 * 24 * 3600,
+							PGC_SUSET,
+							GUC_UNIT_S,
+							NULL, NULL, NULL);
+
+	/*
+	 * Feed documents are stamped by VATSIM's servers a few seconds before
+	 * they are fetched, so with clocks kept by NTP a real one is never ahead
+	 * of now().  The margin only absorbs a badly set clock; it is also the
+	 * longest a bad document that slips under it can hold ingestion off
+	 * (every later real snapshot is older until the clock passes it).
+	 */
+	DefineCustomIntVariable("vatsim_ingest.max_future",
+							"How far after the current time a document's update_timestamp may be.",
+							"A document dated later is refused, so that it cannot stop every later snapshot as older.",
+							&vi_max_future_s,
+							300,
 							0,
 							7 * 24 * 3600,
 							PGC_SUSET,

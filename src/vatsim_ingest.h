@@ -11,6 +11,8 @@
 extern int	vi_max_feed_bytes;
 /* vatsim_ingest.reconnect_grace: seconds a vanished flight may reconnect */
 extern int	vi_reconnect_grace;
+/* vatsim_ingest.max_future: seconds a document may be dated after now() */
+extern int	vi_max_future_s;
 
 /* Background worker settings (see README, "Settings") */
 extern char *vi_database;

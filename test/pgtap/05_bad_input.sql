@@ -16,23 +16,7 @@ CREATE TEMP TABLE doc AS SELECT pg_read_file(:'seq2') AS feed, :'fixtures'::text
 \i test/sql/fingerprint.sql
 CREATE TEMP TABLE before AS SELECT pg_temp.fingerprint() AS fp;
 
--- One refusal: the error, then the proof that nothing changed.
-CREATE FUNCTION pg_temp.refused(sql text, state text, detail_like text, what text)
-RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-    got_state text;
-    got_detail text;
-BEGIN
-    BEGIN
-        EXECUTE sql;
-        got_state := 'no error';
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS got_state = RETURNED_SQLSTATE, got_detail = PG_EXCEPTION_DETAIL;
-    END;
-    RETURN NEXT ok(got_state = state AND (detail_like IS NULL OR got_detail LIKE detail_like),
-                   what || ': refused with ' || state || ' (got ' || got_state || ': ' || coalesce(got_detail, '') || ')');
-    RETURN NEXT is(pg_temp.fingerprint(), (SELECT fp FROM before), what || ': every table unchanged');
-END $$;
+\i test/sql/refused.sql
 
 SELECT * FROM pg_temp.refused($$SELECT vatsim.ingest('')$$, '22032', 'Document is empty.', 'empty');
 SELECT * FROM pg_temp.refused($$SELECT vatsim.ingest('not json')$$, '22032', 'Invalid JSON at byte 0%', 'not JSON');
