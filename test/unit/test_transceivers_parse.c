@@ -706,6 +706,13 @@ test_station_rejects(void)
 						 "[1].transceivers: not an array (number)");
 	check_station_reject(obj(base, "transceivers", "false", NULL),
 						 "[1].transceivers: not an array (boolean)");
+	/* cJSON would cut the first to "NU", and refuse the document for the others */
+	check_station_reject(obj(base, "callsign", "\"NU\\u0000L2\"", NULL),
+						 "[1].callsign: contains \\u0000 or an unpaired UTF-16 surrogate");
+	check_station_reject(obj(base, "callsign", "\"AB\\ud800\"", NULL),
+						 "[1].callsign: contains \\u0000 or an unpaired UTF-16 surrogate");
+	check_station_reject(obj(base, "callsign", "\"\\udc00\\u0041\"", NULL),
+						 "[1].callsign: contains \\u0000 or an unpaired UTF-16 surrogate");
 	/* a bad callsign rejects the station before its transceivers are read */
 	check_station_reject(obj(base, "callsign", "\"\"", "transceivers",
 							 "[1,2,3]", NULL),
