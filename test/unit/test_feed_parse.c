@@ -11,8 +11,9 @@
  * Covers every document-level error, every record-rejection rule, the
  * quirks of docs/feed-format.md B.13, duplicate resolution,
  * feed_parse_time() and feed_plan_hash(), allocation failure at every
- * allocation, and the real snapshots found in $FIXTURE_DIR (skipped when
- * absent).  Output never contains member names from the snapshots.
+ * allocation, \u0000 and unpaired surrogate escapes, and the real
+ * snapshots found in $FIXTURE_DIR (a snapshot that is absent fails its
+ * checks).  Output never contains member names from the snapshots.
  *
  *-------------------------------------------------------------------------
  */
@@ -2056,18 +2057,35 @@ test_year_limit(void)
  * ------------------------------------------------------------------------
  */
 
+/* One parse of the document arg under the allocation budget. */
+static AllocResult
+parse_attempt(void *arg, long budget)
+{
+	FeedDocument doc;
+	FeedError	err;
+
+	(void) budget;
+	if (parse_text(arg, &doc, &err))
+	{
+		feed_free(&doc);
+		return ALLOC_SUCCEEDED;
+	}
+	if (!doc_is_zero(&doc))
+		return ALLOC_WRONG;
+	if (err.code == FEED_ERR_NO_MEMORY)
+		return ALLOC_OUT_OF_MEMORY;
+	/* a failure inside cJSON looks like a syntax error */
+	return err.code == FEED_ERR_SYNTAX ? ALLOC_OTHER_FAILURE : ALLOC_WRONG;
+}
+
 static void
 test_allocation_failure(void)
 {
 	cJSON_Hooks hooks = {counting_malloc, counting_free};
 	const char *text;
-	FeedDocument doc;
-	FeedError	err;
-	long		n;
-	int			leaks = 0;
-	int			wrong = 0;
-	int			nomem = 0;
-	bool		r = false;
+	AllocStats	st = {0};
+	long		n = 0;
+	bool		r;
 
 	text = obj(TOP_BASE,
 			   "pilots", list(pil("A1", NULL), pil("B2", NULL), pil("A1", NULL), "1", NULL),
@@ -2077,35 +2095,13 @@ test_allocation_failure(void)
 			   "servers", list(obj(SERVER_BASE, NULL), NULL), NULL);
 
 	cJSON_InitHooks(&hooks);
-	for (n = 0; n < 100000; n++)
-	{
-		alloc_budget = n;
-		alloc_failed = false;
-		alloc_live = 0;
-		r = parse_text(text, &doc, &err);
-		if (r)
-		{
-			feed_free(&doc);
-			if (alloc_live != 0)
-				leaks++;
-			break;
-		}
-		if (alloc_live != 0)
-			leaks++;
-		if (err.code == FEED_ERR_NO_MEMORY)
-			nomem++;
-		else if (err.code != FEED_ERR_SYNTAX)	/* failure inside cJSON */
-			wrong++;
-		if (!doc_is_zero(&doc))
-			wrong++;
-	}
-	alloc_budget = -1;
+	r = alloc_run(100000, parse_attempt, (void *) text, &st, &n);
 	cJSON_InitHooks(NULL);
-	ok(r && leaks == 0 && wrong == 0 && nomem >= 10,
+	ok(r && st.leaks == 0 && st.wrong == 0 && st.nomem >= 10,
 	   "allocation failure at each of %ld allocations: nothing leaked, "
 	   "NO_MEMORY (or SYNTAX inside cJSON), doc zeroed", n);
-	if (leaks || wrong || nomem < 10)
-		diag("leaks %d wrong %d nomem %d", leaks, wrong, nomem);
+	if (st.leaks || st.wrong || st.nomem < 10)
+		diag("leaks %d wrong %d nomem %d", st.leaks, st.wrong, st.nomem);
 }
 
 /* ------------------------------------------------------------------------
@@ -2154,7 +2150,7 @@ test_fixture(const char *dir, const Fixture *fx)
 	text = read_fixture(dir, fx->file, &len);
 	if (text == NULL)
 	{
-		skip_checks(fixture_missing(dir), TESTS_PER_FIXTURE, fx->file);
+		fail_checks(0, TESTS_PER_FIXTURE, fx->file, fixture_missing(dir));
 		return;
 	}
 
