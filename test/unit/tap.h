@@ -486,6 +486,46 @@ code_name(FeedErrorCode c)
 		return code_names[c];
 	return "?";
 }
+
+/*
+ * A parse that failed under an allocation budget: right when it left its
+ * document zeroed and said FEED_ERR_NO_MEMORY, or FEED_ERR_SYNTAX (which
+ * is what a failure inside cJSON's parser looks like).
+ */
+static inline AllocResult
+parse_failure_result(bool doc_zeroed, FeedErrorCode code)
+{
+	if (!doc_zeroed)
+		return ALLOC_WRONG;
+	if (code == FEED_ERR_NO_MEMORY)
+		return ALLOC_OUT_OF_MEMORY;
+	return code == FEED_ERR_SYNTAX ? ALLOC_OTHER_FAILURE : ALLOC_WRONG;
+}
+
+#ifdef cJSON__h
+/*
+ * One test: attempt(text) with each allocation failing in turn, up to
+ * success; nothing may leak, every failure must be right, and at least
+ * min_nomem must say out of memory.
+ */
+static inline void
+parse_allocation_test(const char *text, AllocAttempt attempt, int min_nomem)
+{
+	cJSON_Hooks hooks = {counting_malloc, counting_free};
+	AllocStats	st = {0};
+	long		n = 0;
+	bool		r;
+
+	cJSON_InitHooks(&hooks);
+	r = alloc_run(100000, attempt, (void *) text, &st, &n);
+	cJSON_InitHooks(NULL);
+	ok(r && st.leaks == 0 && st.wrong == 0 && st.nomem >= min_nomem,
+	   "allocation failure at each of %ld allocations: nothing leaked, "
+	   "NO_MEMORY (or SYNTAX inside cJSON), doc zeroed", n);
+	if (st.leaks || st.wrong || st.nomem < min_nomem)
+		diag("leaks %d wrong %d nomem %d", st.leaks, st.wrong, st.nomem);
+}
+#endif
 #endif
 
 #endif							/* VATSIM_TEST_TAP_H */

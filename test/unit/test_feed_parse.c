@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * test_feed_parse.c
- *		Unit tests of src/feed_parse.c, written as a TAP producer.
+ *		Unit tests of the feed parser (src/feed_*.c), written as a TAP producer.
  *
  * With the harness of tap.h (no test framework): prints "ok N - name"
  * or "not ok N - name" per test, diagnostics as "# ..." lines, and the
@@ -2070,22 +2070,13 @@ parse_attempt(void *arg, long budget)
 		feed_free(&doc);
 		return ALLOC_SUCCEEDED;
 	}
-	if (!doc_is_zero(&doc))
-		return ALLOC_WRONG;
-	if (err.code == FEED_ERR_NO_MEMORY)
-		return ALLOC_OUT_OF_MEMORY;
-	/* a failure inside cJSON looks like a syntax error */
-	return err.code == FEED_ERR_SYNTAX ? ALLOC_OTHER_FAILURE : ALLOC_WRONG;
+	return parse_failure_result(doc_is_zero(&doc), err.code);
 }
 
 static void
 test_allocation_failure(void)
 {
-	cJSON_Hooks hooks = {counting_malloc, counting_free};
 	const char *text;
-	AllocStats	st = {0};
-	long		n = 0;
-	bool		r;
 
 	text = obj(TOP_BASE,
 			   "pilots", list(pil("A1", NULL), pil("B2", NULL), pil("A1", NULL), "1", NULL),
@@ -2094,14 +2085,7 @@ test_allocation_failure(void)
 			   "prefiles", list(obj(PREFILE_BASE, NULL), NULL),
 			   "servers", list(obj(SERVER_BASE, NULL), NULL), NULL);
 
-	cJSON_InitHooks(&hooks);
-	r = alloc_run(100000, parse_attempt, (void *) text, &st, &n);
-	cJSON_InitHooks(NULL);
-	ok(r && st.leaks == 0 && st.wrong == 0 && st.nomem >= 10,
-	   "allocation failure at each of %ld allocations: nothing leaked, "
-	   "NO_MEMORY (or SYNTAX inside cJSON), doc zeroed", n);
-	if (st.leaks || st.wrong || st.nomem < 10)
-		diag("leaks %d wrong %d nomem %d", st.leaks, st.wrong, st.nomem);
+	parse_allocation_test(text, parse_attempt, 10);
 }
 
 /* ------------------------------------------------------------------------

@@ -1068,36 +1068,20 @@ parse_attempt(void *arg, long budget)
 		transceivers_free(&doc);
 		return right ? ALLOC_SUCCEEDED : ALLOC_WRONG;
 	}
-	if (!doc_is_zero(&doc))
-		return ALLOC_WRONG;
-	if (err.code == FEED_ERR_NO_MEMORY)
-		return ALLOC_OUT_OF_MEMORY;
-	/* a failure inside cJSON looks like a syntax error */
-	return err.code == FEED_ERR_SYNTAX ? ALLOC_OTHER_FAILURE : ALLOC_WRONG;
+	return parse_failure_result(doc_is_zero(&doc), err.code);
 }
 
 static void
 test_allocation_failure(void)
 {
-	cJSON_Hooks hooks = {counting_malloc, counting_free};
 	const char *text;
-	AllocStats	st = {0};
-	long		n = 0;
-	bool		r;
 
 	text = list(station("\"A1\"", list(trx("1", "1"), trx("1", "2"), NULL)),
 				station("\"B2\"", "[]"), "7",
 				station("\"A1\"", list(trx("1", "3"), trx("2", "4"), NULL)),
 				NULL);
 
-	cJSON_InitHooks(&hooks);
-	r = alloc_run(100000, parse_attempt, (void *) text, &st, &n);
-	cJSON_InitHooks(NULL);
-	ok(r && st.leaks == 0 && st.wrong == 0 && st.nomem >= 2,
-	   "allocation failure at each of %ld allocations: nothing leaked, "
-	   "NO_MEMORY (or SYNTAX inside cJSON), doc zeroed", n);
-	if (st.leaks || st.wrong || st.nomem < 2)
-		diag("leaks %d wrong %d nomem %d", st.leaks, st.wrong, st.nomem);
+	parse_allocation_test(text, parse_attempt, 2);
 }
 
 /* ------------------------------------------------------------------------
