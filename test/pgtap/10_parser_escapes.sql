@@ -28,7 +28,7 @@ FROM doc;
 SELECT is((SELECT row(status, pilots, rejected)::text FROM bad, vatsim.ingest(feed)),
           '(ingested,754,3)',
           'two \u0000 callsigns and a lone \ud800 name: those three pilots rejected, the rest stored');
-SELECT is((SELECT count(*)::int FROM vatsim.pilots WHERE callsign LIKE 'NU%'), 0,
+SELECT is((SELECT count(*)::int FROM vatsim.pilots WHERE callsign IN ('NU', 'NUXXL2', 'NUXXL3')), 0,
           'no pilot stored as NU');
 SELECT is((SELECT count(*)::int FROM vatsim.pilots), 754, '754 pilots stored');
 SELECT is((SELECT rejected FROM vatsim.snapshots), 3, 'the snapshot counts 3 rejected records');
