@@ -14,6 +14,11 @@ OBJS = \
 	src/vatsim_ingest.o \
 	src/fetch.o \
 	src/feed_parse.o \
+	src/feed_json.o \
+	src/feed_prescan.o \
+	src/feed_map.o \
+	src/feed_dedupe.o \
+	src/feed_time.o \
 	src/transceivers_parse.o \
 	src/columns.o \
 	src/store_current.o \

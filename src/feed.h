@@ -1,11 +1,12 @@
 /*
  * feed.h
- *		The VATSIM v3 data feed as plain C structs: stage 2 of the pipeline
- *		(fetch -> PARSE -> filter -> store -> sectors -> summaries).
+ *		The VATSIM v3 data feed as plain C structs, and the JSON helpers the
+ *		readers of other documents share (transceivers, GeoJSON).
  *
- * This header and feed_parse.c are pure C (C11 + cJSON): no Postgres headers,
- * so the parser can be unit-tested and fuzzed on its own.  The Postgres glue
- * (ingest.c, store.c) turns a FeedDocument into rows.
+ * This header and the feed parser (feed_parse.c and the feed_*.c files it
+ * names) are pure C (C11 + cJSON): no Postgres headers, so the parser can
+ * be unit-tested and fuzzed on its own.  The Postgres glue (ingest.c, the
+ * store_*.c files) turns a FeedDocument into rows.
  *
  * Ownership: every string pointer in a FeedDocument points into the cJSON
  * tree held in doc->json; the arrays are allocated with cJSON's allocator
@@ -15,7 +16,11 @@
  * Absent values: a missing key or a JSON null is FEED_NULL_INT for integers,
  * NaN for doubles, NULL for strings, FEED_NULL_TIME for timestamps and -1 for
  * booleans.  A value present with the wrong type or out of range rejects the
- * whole record (see FeedRejects), never the document.
+ * whole record (see FeedRejects), never the document.  So does a string
+ * holding a \u0000 escape or a UTF-16 surrogate escape without its other
+ * half (cJSON would cut the string at the first and refuse the document
+ * for the second); in general.update or general.update_timestamp such an
+ * escape refuses the document (FEED_ERR_ENCODING).
  */
 #ifndef VATSIM_FEED_H
 #define VATSIM_FEED_H
@@ -44,7 +49,7 @@ typedef enum FeedErrorCode
 	FEED_OK = 0,
 	FEED_ERR_EMPTY,				/* no bytes, or only white space */
 	FEED_ERR_TOO_LARGE,			/* more bytes than the caller allows */
-	FEED_ERR_ENCODING,			/* invalid UTF-8, or a NUL byte */
+	FEED_ERR_ENCODING,			/* invalid UTF-8, a NUL byte, a bad escape */
 	FEED_ERR_TOO_DEEP,			/* nesting deeper than CJSON_NESTING_LIMIT */
 	FEED_ERR_SYNTAX,			/* not JSON, or truncated */
 	FEED_ERR_NOT_OBJECT,		/* top level is not an object (null, array..) */
@@ -229,11 +234,13 @@ extern void feed_free(FeedDocument *doc);
 
 /*
  * The document checks of feed_parse() up to the top level, for the parsers
- * of other documents (transceivers_parse.c, geometry.c): size limit
+ * of other documents (transceivers_parse.c, the GeoJSON reader): size limit
  * (max_bytes, 0 = none), empty input or only white space, UTF-8, NUL bytes,
  * control characters, nesting depth, JSON syntax, trailing data, and a top
- * level that is an array (want_array) or else an object.  Returns the root
- * (free with cJSON_Delete), or NULL with *err filled (path "").
+ * level that is an array (want_array) or else an object.  A \u0000 escape
+ * or an unpaired UTF-16 surrogate escape in a string refuses the document
+ * (FEED_ERR_ENCODING).  Returns the root (free with cJSON_Delete), or NULL
+ * with *err filled (path "").
  */
 struct cJSON;
 extern struct cJSON *feed_parse_root(const char *text, size_t len,
@@ -241,7 +248,25 @@ extern struct cJSON *feed_parse_root(const char *text, size_t len,
 									 FeedError *err);
 
 /*
- * Helpers of feed_parse.c that the other parsers share, so that all of them
+ * The common start of feed_parse() and transceivers_parse(): zeroes *err
+ * (not NULL) and the doc_size bytes at doc, then runs the checks of
+ * feed_parse_root(), except that each \u0000 or unpaired surrogate escape
+ * reaches the tree as FEED_MARK_BYTE bytes inside its string (*marked is
+ * then true), for the mapping to reject the record holding it.
+ */
+extern struct cJSON *feed_parse_start(const char *text, size_t len,
+									  size_t max_bytes, bool want_array,
+									  void *doc, size_t doc_size,
+									  bool *marked, FeedError *err);
+
+/* A byte valid UTF-8 never contains: stands for a bad escape in a string. */
+#define FEED_MARK_BYTE 0xFF
+
+/* Whether s holds FEED_MARK_BYTE (only after feed_parse_start marked). */
+extern bool feed_has_mark(const char *s);
+
+/*
+ * Helpers of feed_json.c that the other parsers share, so that all of them
  * word their messages alike.
  */
 
@@ -276,11 +301,20 @@ extern bool feed_reject_va(FeedRejects *r, const char *path, const char *fmt,
 						   va_list ap)
 			__attribute__((format(printf, 3, 0)));
 
+/* What feed_read_time() finds. */
+typedef enum FeedTimeCheck
+{
+	FEED_TIME_OK = 0,
+	FEED_TIME_MALFORMED,
+	FEED_TIME_OUT_OF_RANGE		/* before 1900, or after 9999 once rounded */
+} FeedTimeCheck;
+
 /*
  * ISO-8601 UTC "YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z" to microseconds, rounding
- * the fraction as PostgreSQL's timestamptz input does (rint).  False when
- * malformed or out of range.
+ * the fraction as PostgreSQL's timestamptz input does (rint), within the
+ * years 1900 to 9999.  feed_parse_time: true when FEED_TIME_OK.
  */
+extern FeedTimeCheck feed_read_time(const char *s, FeedTime *out);
 extern bool feed_parse_time(const char *s, FeedTime *out);
 
 /* A stable 64-bit digest of a plan's content (FNV-1a); equal plans, equal hash. */

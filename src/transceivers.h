@@ -24,7 +24,8 @@
  * on), with reasons like "[12].transceivers[1].frequency: 1.5 is not an
  * integer":
  *	- a station that is not an object; callsign missing, null, not a
- *	  string, empty or longer than FEED_CALLSIGN_MAX bytes; transceivers
+ *	  string, empty, longer than FEED_CALLSIGN_MAX bytes or holding a
+ *	  \u0000 or unpaired UTF-16 surrogate escape (see feed.h); transceivers
  *	  present but neither an array nor null (missing or null = empty list);
  *	- a transceiver (that transceiver only) that is not an object; id
  *	  missing, null, not integral or outside int32; frequency missing,

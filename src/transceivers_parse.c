@@ -6,11 +6,13 @@
  *		id), see transceivers.h and docs/feed-format.md B.11.
  *
  * The document checks (size limit, empty input, UTF-8, NUL bytes, depth,
- * JSON syntax, trailing data) are feed_parse.c's (feed_parse_root, asked
+ * JSON syntax, trailing data) are feed_json.c's (feed_parse_start, asked
  * for a top-level array), so both feeds refuse the same bytes with the
- * same messages; so are the helpers that word the rejection reasons.  Each
+ * same messages; so are the helpers that word the rejection reasons.  A
+ * callsign holding a \u0000 or unpaired surrogate escape rejects its
+ * station, as a string of the data feed rejects its record.  Each
  * station and each transceiver is mapped with per-record rejection, as in
- * feed_parse.c: a bad record is skipped and counted in doc->rejects, the
+ * the data feed: a bad record is skipped and counted in doc->rejects, the
  * document goes on.
  *
  * Duplicates: within a station a repeated transceiver id keeps the later
@@ -35,15 +37,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "json_util.h"
 #include "transceivers.h"
-
-/* cJSON type tests without a function call each (as in feed_parse.c) */
-#define JTYPE(v)		((v)->type & 0xFF)
-#define J_IS_NULL(v)	(JTYPE(v) == cJSON_NULL)
-#define J_IS_NUMBER(v)	(JTYPE(v) == cJSON_Number)
-#define J_IS_STRING(v)	(JTYPE(v) == cJSON_String)
-#define J_IS_ARRAY(v)	(JTYPE(v) == cJSON_Array)
-#define J_IS_OBJECT(v)	(JTYPE(v) == cJSON_Object)
 
 /* Duplicate callsigns are quoted whole (feed_quote_text, never cut). */
 _Static_assert(FEED_CALLSIGN_MAX <= FEED_QUOTE_MAX,
@@ -326,7 +321,7 @@ dedup_ids(FeedRejects *r, int station, FeedTransceiver *rows, int n,
  * station itself is bad; else fills *st (its rows: st->first .. + st->n).
  */
 static bool
-map_station(FeedRejects *r, int index, const cJSON *el,
+map_station(FeedRejects *r, bool marked, int index, const cJSON *el,
 			FeedTransceiver *rows, Scratch *s, Station *st)
 {
 	const cJSON *cs = NULL;
@@ -358,6 +353,9 @@ map_station(FeedRejects *r, int index, const cJSON *el,
 					  feed_json_type_name(cs));
 	if (cs->valuestring[0] == '\0')
 		return reject(r, index, -1, "callsign", "empty");
+	if (marked && feed_has_mark(cs->valuestring))
+		return reject(r, index, -1, "callsign",
+					  "contains \\u0000 or an unpaired UTF-16 surrogate");
 	len = strlen(cs->valuestring);
 	if (len > FEED_CALLSIGN_MAX)
 		return reject(r, index, -1, "callsign", "%zu bytes, longer than %d",
@@ -458,42 +456,23 @@ dedup_stations(TransceiversDocument *doc, Scratch *s, int n)
  * ------------------------------------------------------------------------
  */
 
-bool
-transceivers_parse(const char *text, size_t len, size_t max_bytes,
-				   TransceiversDocument *doc, FeedError *err)
+/*
+ * The stations of root, and the transceivers in every "transceivers" array
+ * (each occurrence of the key: an upper bound), for the sizes; *max_per:
+ * the most in one array.
+ */
+static void
+count_elements(const cJSON *root, size_t *n_el, size_t *n_trx,
+			   size_t *max_per)
 {
-	FeedError	dummy;
-	cJSON	   *root;
 	const cJSON *el;
 	const cJSON *m;
 	const cJSON *t;
-	size_t		n_el = 0;
-	size_t		n_trx = 0;
-	size_t		max_per = 0;
-	size_t		scratch_size;
-	char	   *scratch = NULL;
-	Scratch		s;
-	int			kept = 0;
-	int			n_rows = 0;
-	int			idx;
 
-	if (err == NULL)
-		err = &dummy;
-	memset(err, 0, sizeof(*err));
-	memset(doc, 0, sizeof(*doc));
-
-	root = feed_parse_root(text, len, max_bytes, true, err);
-	if (root == NULL)
-		return false;
-	doc->json = root;
-
-	/*
-	 * Count the stations, and the transceivers in every "transceivers"
-	 * array (each occurrence of the key: an upper bound), for the sizes.
-	 */
+	*n_el = *n_trx = *max_per = 0;
 	for (el = root->child; el != NULL; el = el->next)
 	{
-		n_el++;
+		(*n_el)++;
 		if (!J_IS_OBJECT(el))
 			continue;
 		for (m = el->child; m != NULL; m = m->next)
@@ -505,11 +484,59 @@ transceivers_parse(const char *text, size_t len, size_t max_bytes,
 				continue;
 			for (t = m->child; t != NULL; t = t->next)
 				per++;
-			n_trx += per;
-			if (per > max_per)
-				max_per = per;
+			*n_trx += per;
+			if (per > *max_per)
+				*max_per = per;
 		}
 	}
+}
+
+/*
+ * One block for the scratch arrays of s: Station[n_el], StationKey[n_el],
+ * IdKey[max_per], int[2 * max_per].  Returns the block (NULL: no memory).
+ */
+static char *
+alloc_scratch(Scratch *s, size_t n_el, size_t max_per)
+{
+	char	   *scratch;
+
+	scratch = cJSON_malloc(n_el * (sizeof(Station) + sizeof(StationKey)) +
+						   max_per * (sizeof(IdKey) + 2 * sizeof(int)));
+	if (scratch == NULL)
+		return NULL;
+	s->stations = (Station *) scratch;
+	s->skeys = (StationKey *) (s->stations + n_el);
+	s->ikeys = (IdKey *) (s->skeys + n_el);
+	s->trx_index = (int *) (s->ikeys + max_per);
+	s->trx_dup_of = s->trx_index + max_per;
+	return scratch;
+}
+
+bool
+transceivers_parse(const char *text, size_t len, size_t max_bytes,
+				   TransceiversDocument *doc, FeedError *err)
+{
+	FeedError	dummy;
+	cJSON	   *root;
+	const cJSON *el;
+	size_t		n_el;
+	size_t		n_trx;
+	size_t		max_per;
+	char	   *scratch = NULL;
+	Scratch		s;
+	bool		marked;
+	int			kept = 0;
+	int			n_rows = 0;
+	int			idx;
+
+	err = err != NULL ? err : &dummy;
+	root = feed_parse_start(text, len, max_bytes, true, doc, sizeof(*doc),
+							&marked, err);
+	if (root == NULL)
+		return false;
+	doc->json = root;
+
+	count_elements(root, &n_el, &n_trx, &max_per);
 	if (n_el == 0)
 		return true;
 	if (n_el > INT_MAX || n_trx > INT_MAX)
@@ -526,24 +553,16 @@ transceivers_parse(const char *text, size_t len, size_t max_bytes,
 		if (doc->rows == NULL)
 			goto nomem;
 	}
-	/* Station[n_el], StationKey[n_el], IdKey[max_per], int[2 * max_per] */
-	scratch_size = n_el * (sizeof(Station) + sizeof(StationKey)) +
-		max_per * (sizeof(IdKey) + 2 * sizeof(int));
-	scratch = cJSON_malloc(scratch_size);
+	scratch = alloc_scratch(&s, n_el, max_per);
 	if (scratch == NULL)
 		goto nomem;
-	s.stations = (Station *) scratch;
-	s.skeys = (StationKey *) (s.stations + n_el);
-	s.ikeys = (IdKey *) (s.skeys + n_el);
-	s.trx_index = (int *) (s.ikeys + max_per);
-	s.trx_dup_of = s.trx_index + max_per;
 
 	for (el = root->child, idx = 0; el != NULL; el = el->next, idx++)
 	{
 		Station    *st = &s.stations[kept];
 
 		/* rows is NULL when there is no transceiver at all */
-		if (!map_station(&doc->rejects, idx, el,
+		if (!map_station(&doc->rejects, marked, idx, el,
 						 doc->rows ? doc->rows + n_rows : NULL, &s, st))
 			continue;
 		st->first = n_rows;

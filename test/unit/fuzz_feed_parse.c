@@ -8,7 +8,9 @@
  * limit and checks the promises of feed.h on the way out: on failure the
  * document is zeroed and the error is well-formed; on success every kept
  * record obeys the record rules, keys are unique per section, and all
- * messages are valid UTF-8 (they end up in Postgres error reports).
+ * messages and the kept strings checked here are valid UTF-8 (they end up
+ * in Postgres error reports and text columns; a \u0000 or unpaired
+ * surrogate escape must reject its record, not reach a string).
  * A violated promise aborts, which libFuzzer reports as a crash.
  *
  *-------------------------------------------------------------------------
@@ -64,12 +66,20 @@ valid_utf8_cstring(const char *s, size_t max)
 	return true;
 }
 
+/* A kept string (NULL: absent) is valid UTF-8. */
+static void
+check_string(const char *s)
+{
+	CHECK(s == NULL || valid_utf8_cstring(s, strlen(s) + 1));
+}
+
 static void
 check_callsign(const char *cs)
 {
 	CHECK(cs != NULL);
 	CHECK(cs[0] != '\0');
 	CHECK(strlen(cs) <= FEED_CALLSIGN_MAX);
+	check_string(cs);
 }
 
 static void
@@ -83,6 +93,8 @@ check_plan(bool has_plan, const FeedPlan *plan)
 			CHECK(plan->field[i] == NULL);
 		CHECK(plan->revision_id == FEED_NULL_INT);
 	}
+	for (i = 0; i < FP_NFIELDS; i++)
+		check_string(plan->field[i]);
 	(void) feed_plan_hash(plan);
 }
 
@@ -127,6 +139,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const FeedPilot *p = &doc.pilots[i];
 
 		check_callsign(p->callsign);
+		check_string(p->name);
 		CHECK(p->cid >= 1);
 		CHECK(p->latitude >= -90 && p->latitude <= 90);
 		CHECK(p->longitude >= -180 && p->longitude <= 180);
@@ -152,6 +165,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK((c->n_text_atis > 0) == (c->text_atis != NULL));
 		for (j = 0; j < c->n_text_atis; j++)
 			CHECK(c->text_atis[j] != NULL);
+		for (j = 0; j < c->n_text_atis; j++)
+			check_string(c->text_atis[j]);
 	}
 	for (i = 0; i < doc.n_prefiles; i++)
 	{

@@ -12,8 +12,10 @@
  *
  * Also here: strings kept until exit (keep, fmt; freed by tap_done, for
  * LeakSanitizer), JSON text from a base record and overrides (obj, list),
- * fixture files (read_file, read_fixture, skip_checks, fail_checks) and a
- * counting allocator for cJSON_InitHooks (counting_malloc, counting_free),
+ * fixture files (read_file, read_fixture, fixture_missing, fail_checks: a
+ * fixture that cannot be read fails its checks, it never skips them), a
+ * counting allocator for cJSON_InitHooks (counting_malloc, counting_free)
+ * with the loop that fails each allocation in turn (alloc_try, alloc_run),
  * and, when feed.h is included first, names of FeedErrorCode (code_name).
  * All static: what a test does not use costs nothing.
  *
@@ -336,22 +338,15 @@ read_fixture(const char *dir, const char *name, size_t *len)
 	return read_file(fmt("%s/%s", dir, name), len);
 }
 
-/* Why the tests of a fixture that read_fixture could not read are skipped. */
+/*
+ * Why the checks of a fixture that read_fixture could not read fail (with
+ * fail_checks(0, n, ...)): a missing or renamed fixture must not pass.
+ */
 static inline const char *
 fixture_missing(const char *dir)
 {
 	return dir ? "fixture file not found in FIXTURE_DIR" :
 		"FIXTURE_DIR not set";
-}
-
-/* Skips the n checks of what: "what: check 1" .. "what: check n". */
-static inline void
-skip_checks(const char *why, int n, const char *what)
-{
-	int			i;
-
-	for (i = 0; i < n; i++)
-		skip(why, "%s: check %d", what, i + 1);
 }
 
 /* Fails checks from + 1 .. n of what: "what: check i (note)". */
@@ -406,6 +401,70 @@ counting_free(void *p)
 	free(p);
 }
 
+/* What one attempt under an allocation budget gave (see alloc_try). */
+typedef enum AllocResult
+{
+	ALLOC_SUCCEEDED,			/* done (the attempt freed what it made) */
+	ALLOC_OUT_OF_MEMORY,		/* failed, saying "out of memory" */
+	ALLOC_OTHER_FAILURE,		/* failed otherwise, as may be expected */
+	ALLOC_WRONG					/* failed in a way it must not */
+} AllocResult;
+
+/* Counts over the attempts of one allocation-failure test. */
+typedef struct AllocStats
+{
+	long		tried;
+	int			leaks;			/* attempts that left allocations behind */
+	int			wrong;
+	int			nomem;
+} AllocStats;
+
+typedef AllocResult (*AllocAttempt) (void *arg, long budget);
+
+/*
+ * One attempt(arg, budget) with budget allocations allowed (cJSON's hooks
+ * being counting_malloc / counting_free): counts it in *st, and a leak
+ * when allocations are still live afterwards.  True when it succeeded.
+ */
+static inline bool
+alloc_try(long budget, AllocAttempt attempt, void *arg, AllocStats *st)
+{
+	AllocResult r;
+
+	alloc_budget = budget;
+	alloc_failed = false;
+	alloc_live = 0;
+	st->tried++;
+	r = attempt(arg, budget);
+	alloc_budget = -1;
+	if (alloc_live != 0)
+		st->leaks++;
+	if (r == ALLOC_OUT_OF_MEMORY)
+		st->nomem++;
+	else if (r == ALLOC_WRONG)
+		st->wrong++;
+	return r == ALLOC_SUCCEEDED;
+}
+
+/*
+ * alloc_try with budgets 0, 1, 2, ... until an attempt succeeds (true) or
+ * max attempts failed (false); *last: the last budget tried.
+ */
+static inline bool
+alloc_run(long max, AllocAttempt attempt, void *arg, AllocStats *st,
+		  long *last)
+{
+	long		n;
+
+	for (n = 0; n < max; n++)
+	{
+		*last = n;
+		if (alloc_try(n, attempt, arg, st))
+			return true;
+	}
+	return false;
+}
+
 /* ------------------------------------------------------------------------
  * Tests of the feed parsers (feed.h included before this file)
  * ------------------------------------------------------------------------
@@ -427,6 +486,46 @@ code_name(FeedErrorCode c)
 		return code_names[c];
 	return "?";
 }
+
+/*
+ * A parse that failed under an allocation budget: right when it left its
+ * document zeroed and said FEED_ERR_NO_MEMORY, or FEED_ERR_SYNTAX (which
+ * is what a failure inside cJSON's parser looks like).
+ */
+static inline AllocResult
+parse_failure_result(bool doc_zeroed, FeedErrorCode code)
+{
+	if (!doc_zeroed)
+		return ALLOC_WRONG;
+	if (code == FEED_ERR_NO_MEMORY)
+		return ALLOC_OUT_OF_MEMORY;
+	return code == FEED_ERR_SYNTAX ? ALLOC_OTHER_FAILURE : ALLOC_WRONG;
+}
+
+#ifdef cJSON__h
+/*
+ * One test: attempt(text) with each allocation failing in turn, up to
+ * success; nothing may leak, every failure must be right, and at least
+ * min_nomem must say out of memory.
+ */
+static inline void
+parse_allocation_test(const char *text, AllocAttempt attempt, int min_nomem)
+{
+	cJSON_Hooks hooks = {counting_malloc, counting_free};
+	AllocStats	st = {0};
+	long		n = 0;
+	bool		r;
+
+	cJSON_InitHooks(&hooks);
+	r = alloc_run(100000, attempt, (void *) text, &st, &n);
+	cJSON_InitHooks(NULL);
+	ok(r && st.leaks == 0 && st.wrong == 0 && st.nomem >= min_nomem,
+	   "allocation failure at each of %ld allocations: nothing leaked, "
+	   "NO_MEMORY (or SYNTAX inside cJSON), doc zeroed", n);
+	if (st.leaks || st.wrong || st.nomem < min_nomem)
+		diag("leaks %d wrong %d nomem %d", st.leaks, st.wrong, st.nomem);
+}
+#endif
 #endif
 
 #endif							/* VATSIM_TEST_TAP_H */

@@ -16,8 +16,8 @@
  * error and repair of geo_read_geojson with its exact message, strict
  * mode, allocation failure at every allocation (also with the arena's block
  * boundaries moved over the allocation sites), the index against brute
- * force, and the real VAT-Spy boundaries in $VATSPY_BOUNDARIES (skipped
- * when unset or missing): repairs, strict mode, sector count, 200,000
+ * force, and the real VAT-Spy boundaries in $VATSPY_BOUNDARIES (failing
+ * those checks when unset or missing): repairs, strict mode, sector count, 200,000
  * random points plus every vertex through the index and brute force,
  * airports of Australia and the Pacific, the Australian pilots of the
  * 2021-08-02 feed snapshot in $FIXTURE_DIR, and lookup speed (printed,
@@ -1308,6 +1308,49 @@ zigzag_ring(int n)
 	return s;
 }
 
+/* A read under an allocation budget (see read_attempt). */
+typedef struct ReadAttempt
+{
+	const char *text;
+	size_t		len;
+	const char *floor_key;
+	long		parse_calls;	/* allocations of the JSON parse */
+	int			nsectors;		/* to check on success, -1: don't */
+	int			nrepairs;
+} ReadAttempt;
+
+/*
+ * One geo_read_geojson of the ReadAttempt arg: "out of memory", or within
+ * the JSON parse cJSON's error, and the set zeroed, or success.
+ */
+static AllocResult
+read_attempt(void *arg, long budget)
+{
+	const ReadAttempt *a = arg;
+	GeoSectorSet set;
+	GeoMessage	err;
+	bool		right;
+
+	if (read_len(a->text, a->len, "name", a->floor_key, a->floor_key ? "ceiling" : NULL,
+				 false, &set, &err))
+	{
+		right = a->nsectors < 0 ||
+			(set.nsectors == a->nsectors && set.nrepairs == a->nrepairs);
+		geo_free_set(&set);
+		return right ? ALLOC_SUCCEEDED : ALLOC_WRONG;
+	}
+	if (!set_is_zero(&set))
+		return ALLOC_WRONG;
+	if (strcmp(err.text, "out of memory") == 0)
+		return ALLOC_OUT_OF_MEMORY;
+	if (budget < a->parse_calls &&
+		(strncmp(err.text, "invalid JSON", 12) == 0 ||
+		 strncmp(err.text, "unexpected end", 14) == 0))
+		return ALLOC_OTHER_FAILURE;
+	diag("budget %ld: %s", budget, err.text);
+	return ALLOC_WRONG;
+}
+
 /*
  * Fail each allocation in turn: the first few (inside cJSON's parser), and
  * every one after the parse (geometry.c's own), up to success.
@@ -1323,12 +1366,11 @@ test_allocation_failure(void)
 	cJSON	   *root;
 	GeoIndexEntry entry;
 	GeoIndex   *index = NULL;
+	ReadAttempt ra;
+	AllocStats	st = {0};
 	long		parse_calls;
 	long		n;
-	long		tried = 0;
 	int			leaks = 0;
-	int			wrong = 0;
-	int			nomem = 0;
 	bool		r = false;
 
 	/* a ring of 20000 points: its points and bands need blocks of their own */
@@ -1345,42 +1387,19 @@ test_allocation_failure(void)
 	parse_calls = alloc_calls;
 	cJSON_Delete(root);
 
+	ra = (ReadAttempt) {doc, strlen(doc), "floor", parse_calls, 3, 1};
 	for (n = 0; n < 10000000; n = (n == 3) ? parse_calls - 2 : n + 1)
 	{
-		alloc_budget = n;
-		alloc_live = 0;
-		tried++;
-		r = read_text(doc, false, &set, &err);
-		if (r)
-		{
-			if (set.nsectors != 3 || set.nrepairs != 1)
-				wrong++;
-			geo_free_set(&set);
-			if (alloc_live != 0)
-				leaks++;
+		if ((r = alloc_try(n, read_attempt, &ra, &st)))
 			break;
-		}
-		if (alloc_live != 0)
-			leaks++;
-		if (strcmp(err.text, "out of memory") == 0)
-			nomem++;
-		else if (n >= parse_calls ||
-				 (strncmp(err.text, "invalid JSON", 12) != 0 &&
-				  strncmp(err.text, "unexpected end", 14) != 0))
-		{
-			wrong++;
-			diag("budget %ld: %s", n, err.text);
-		}
-		if (!set_is_zero(&set))
-			wrong++;
 	}
-	alloc_budget = -1;
-	ok(root != NULL && r && leaks == 0 && wrong == 0 && nomem >= 4 &&
+	ok(root != NULL && r && st.leaks == 0 && st.wrong == 0 && st.nomem >= 4 &&
 	   n - parse_calls >= 4,
 	   "geo_read_geojson failing allocation 0..3, %ld..%ld (the last 2 of the JSON parse, then each of geometry.c's %ld): nothing leaked, \"out of memory\" (a JSON error inside cJSON), set zeroed",
 	   parse_calls - 2, n - 1, n - parse_calls);
-	if (leaks || wrong || nomem < 4)
-		diag("tried %ld: leaks %d wrong %d nomem %d", tried, leaks, wrong, nomem);
+	if (st.leaks || st.wrong || st.nomem < 4)
+		diag("tried %ld: leaks %d wrong %d nomem %d", st.tried, st.leaks,
+			 st.wrong, st.nomem);
 
 	/*
 	 * The arena's first block is as long as the document (at least 64 kB):
@@ -1391,12 +1410,10 @@ test_allocation_failure(void)
 	{
 		const char *feats = "";
 		size_t		base;
-		size_t		len;
 		size_t		step;
 		char	   *padded;
 		int			pad;
-		int			runs = 0;
-		int			nomem2 = 0;
+		AllocStats	st2 = {0};
 
 		for (n = 0; n < 60; n++)
 		{
@@ -1422,35 +1439,20 @@ test_allocation_failure(void)
 		root = feed_parse_root(padded, base, 0, false, &ferr);
 		parse_calls = alloc_calls;
 		cJSON_Delete(root);
-		leaks = wrong = 0;
+		/* every attempt fails after the parse: only "out of memory" is right */
+		ra = (ReadAttempt) {padded, 0, NULL, parse_calls, -1, 0};
 		for (pad = 0; pad < 40; pad++)
 		{
-			len = 65536 + (size_t) pad * step;
+			ra.len = 65536 + (size_t) pad * step;
 			for (n = parse_calls; n < parse_calls + 100; n++)
 			{
-				alloc_budget = n;
-				alloc_live = 0;
-				runs++;
-				r = read_len(padded, len, "name", NULL, NULL, false, &set, &err);
-				if (r)
-				{
-					geo_free_set(&set);
-					if (alloc_live != 0)
-						leaks++;
+				if (alloc_try(n, read_attempt, &ra, &st2))
 					break;
-				}
-				if (alloc_live != 0)
-					leaks++;
-				if (strcmp(err.text, "out of memory") != 0 || !set_is_zero(&set))
-					wrong++;
-				else
-					nomem2++;
 			}
 		}
-		alloc_budget = -1;
-		ok(leaks == 0 && wrong == 0 && nomem2 >= 3 * 40,
-		   "the same for a %zu-byte document of 60 features padded to 40 lengths from 64 kB: %d reads, %d out of memory, nothing leaked",
-		   base, runs, nomem2);
+		ok(st2.leaks == 0 && st2.wrong == 0 && st2.nomem >= 3 * 40,
+		   "the same for a %zu-byte document of 60 features padded to 40 lengths from 64 kB: %ld reads, %d out of memory, nothing leaked",
+		   base, st2.tried, st2.nomem);
 	}
 
 	/* the index */
@@ -1627,9 +1629,9 @@ test_real(const char *path, const char *fixture_dir)
 		text = read_file(path, &len);
 	if (text == NULL)
 	{
-		skip_checks(path && *path ? "VATSPY_BOUNDARIES file not found" :
-					"VATSPY_BOUNDARIES not set",
-					REAL_TESTS, "VATSpy Boundaries.geojson");
+		fail_checks(0, REAL_TESTS, "VATSpy Boundaries.geojson",
+					path && *path ? "VATSPY_BOUNDARIES file not found" :
+					"VATSPY_BOUNDARIES not set");
 		return;
 	}
 
@@ -1837,8 +1839,8 @@ test_real(const char *path, const char *fixture_dir)
 		feed_text = read_fixture(fixture_dir, "v3-2021-08-02T1059Z-614p-au.json",
 								 &feed_len);
 		if (feed_text == NULL)
-			skip("FIXTURE_DIR not set or without v3-2021-08-02T1059Z-614p-au.json",
-				 "VATSpy: the Australian pilots of the 2021-08-02 snapshot");
+			ok(false, "VATSpy: the Australian pilots of the 2021-08-02 snapshot (%s)",
+			   fixture_missing(fixture_dir));
 		else if (!feed_parse(feed_text, feed_len, 0, &doc, &ferr))
 			ok(false, "VATSpy: the 2021-08-02 snapshot parses (%s)", ferr.message);
 		else
