@@ -257,6 +257,10 @@ store_execute(SPIPlanPtr plan, const Datum *values, int expected)
  * INSERT INTO t AS t (c...) SELECT u.c... FROM ROWS FROM (unnest($1::type[]), ...) u(c...)
  * ON CONFLICT (key) DO UPDATE SET c = EXCLUDED.c ...
  * WHERE (t.c...) IS DISTINCT FROM (EXCLUDED.c...)
+ *
+ * IS DISTINCT FROM cannot name its operator: it resolves "=" for each
+ * column through search_path, so it is safe only because every caller runs
+ * it under the pinned path (search_path.c; ingest_document pins it).
  */
 static int
 table_nkeys(const TableSpec *spec)

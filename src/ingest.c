@@ -34,6 +34,7 @@
 #include "occupancy.h"
 #include "feed.h"
 #include "ingest.h"
+#include "search_path.h"
 #include "store.h"
 #include "vatsim_ingest.h"
 
@@ -320,6 +321,7 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 	instr_time	start;
 	instr_time	elapsed;
 	bool		ok;
+	int			path_level;
 
 	INSTR_TIME_SET_CURRENT(start);
 	if (len > (size_t) vi_max_feed_bytes)
@@ -344,6 +346,12 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 	result->prefiles = doc.n_prefiles;
 	result->rejected = doc.rejects.count;
 
+	/*
+	 * vatsim.ingest() has SET search_path, but the worker calls this
+	 * directly: every statement below runs under the pinned path whoever the
+	 * caller is (see search_path.c).
+	 */
+	path_level = pin_search_path();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "vatsim_ingest: SPI_connect failed");
 	check_extension_version();
@@ -360,6 +368,7 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 		insert_snapshot_row(&doc, ts, len, INSTR_TIME_GET_MILLISEC(elapsed), result);
 	}
 	SPI_finish();
+	unpin_search_path(path_level);
 
 	if (!result->duplicate)
 		warn_rejects(&doc.rejects, ts);
