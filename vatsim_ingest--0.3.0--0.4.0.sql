@@ -12,6 +12,24 @@
 -- Security: search_path, roles, the feed URL (findings 1-3)
 -- ---------------------------------------------------------------------------
 
+-- The feed is UTF-8: in a database of another encoding one character it
+-- cannot represent would abort a whole snapshot (finding 9).  CREATE
+-- EXTENSION runs this script too, so a new installation is refused here;
+-- vatsim.ingest refuses in an installation made before.
+DO $$
+BEGIN
+    IF pg_catalog.getdatabaseencoding() OPERATOR(pg_catalog.<>) 'UTF8' THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'feature_not_supported',
+            MESSAGE = 'extension vatsim_ingest requires a UTF8 database',
+            DETAIL = pg_catalog.format('Database %I has encoding %s; the VATSIM feed is UTF-8.',
+                                       pg_catalog.current_database(), pg_catalog.getdatabaseencoding()),
+            HINT = 'Create the extension in a database created with ENCODING ''UTF8'' '
+                   '(CREATE DATABASE ... TEMPLATE template0 ENCODING ''UTF8'').';
+    END IF;
+END
+$$;
+
 -- vatsim_reader is granted read access to every table.  An existing role of
 -- that name is taken only when it is the extension's own (finding 3): it
 -- carries the comment the extension gives it (which only a superuser or a

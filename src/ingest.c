@@ -18,6 +18,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
 #include "storage/fd.h"
@@ -310,6 +311,24 @@ process_sectors(const FeedDocument *doc, const int64 *flight_ids,
 	PG_END_TRY();
 }
 
+/*
+ * The feed is UTF-8.  In a database of another encoding one character it
+ * cannot represent would abort the whole snapshot, so ingest refuses such a
+ * database outright (CREATE EXTENSION does too since 0.4.0; this catches
+ * installations made before).
+ */
+static void
+check_database_encoding(void)
+{
+	if (GetDatabaseEncoding() != PG_UTF8)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("cannot store VATSIM snapshots in a database with encoding %s",
+					   GetDatabaseEncodingName()),
+				errdetail("The feed is UTF-8, and vatsim_ingest stores it only in a UTF8 database, where no record can be lost to a character the encoding lacks."),
+				errhint("Move the vatsim schema to a database created with ENCODING 'UTF8' (pg_dump, then restore there)."));
+}
+
 void
 ingest_document(const char *data, size_t len, IngestResult *result)
 {
@@ -324,6 +343,7 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 	int			path_level;
 
 	INSTR_TIME_SET_CURRENT(start);
+	check_database_encoding();
 	if (len > (size_t) vi_max_feed_bytes)
 		report_too_large(len);
 
