@@ -21,6 +21,7 @@ OBJS = \
 	src/feed_time.o \
 	src/transceivers_parse.o \
 	src/columns.o \
+	src/search_path.o \
 	src/store_current.o \
 	src/store_flights.o \
 	src/store_transceivers.o \

@@ -12,6 +12,57 @@
 -- Security: search_path, roles, the feed URL (findings 1-3)
 -- ---------------------------------------------------------------------------
 
+-- The feed is UTF-8: in a database of another encoding one character it
+-- cannot represent would abort a whole snapshot (finding 9).  CREATE
+-- EXTENSION runs this script too, so a new installation is refused here;
+-- vatsim.ingest refuses in an installation made before.
+DO $$
+BEGIN
+    IF pg_catalog.getdatabaseencoding() OPERATOR(pg_catalog.<>) 'UTF8' THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'feature_not_supported',
+            MESSAGE = 'extension vatsim_ingest requires a UTF8 database',
+            DETAIL = pg_catalog.format('Database %I has encoding %s; the VATSIM feed is UTF-8.',
+                                       pg_catalog.current_database(), pg_catalog.getdatabaseencoding()),
+            HINT = 'Create the extension in a database created with ENCODING ''UTF8'' '
+                   '(CREATE DATABASE ... TEMPLATE template0 ENCODING ''UTF8'').';
+    END IF;
+END
+$$;
+
+-- vatsim_reader is granted read access to every table.  An existing role of
+-- that name is taken only when it is the extension's own (finding 3): it
+-- carries the comment the extension gives it (which only a superuser or a
+-- role with CREATEROLE can set), has no attribute beyond NOLOGIN and is a
+-- member of no role.  A role left behind by DROP EXTENSION qualifies, with
+-- its members.
+DO $$
+DECLARE
+    r pg_catalog.pg_roles;
+BEGIN
+    SELECT * INTO r FROM pg_catalog.pg_roles
+    WHERE rolname OPERATOR(pg_catalog.=) 'vatsim_reader';
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
+    IF COALESCE(pg_catalog.shobj_description(r.oid, 'pg_authid')
+            OPERATOR(pg_catalog.<>) 'Read-only access to the vatsim schema (extension vatsim_ingest)', true)
+       OR r.rolcanlogin OR r.rolsuper OR r.rolcreaterole OR r.rolcreatedb
+       OR r.rolreplication OR r.rolbypassrls
+       OR EXISTS (SELECT FROM pg_catalog.pg_auth_members m
+                  WHERE m.member OPERATOR(pg_catalog.=) r.oid) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'duplicate_object',
+            MESSAGE = 'role "vatsim_reader" exists and is not the reader role of extension vatsim_ingest',
+            DETAIL = 'The extension would grant it read access to every table of schema vatsim.  '
+                     'Its own reader role is NOLOGIN, has no other attribute, is a member of no role, '
+                     'and carries the comment ''Read-only access to the vatsim schema (extension vatsim_ingest)''.',
+            HINT = 'Rename or drop that role.  If it is meant to be the reader role, make it so and give it '
+                   'that comment (COMMENT ON ROLE vatsim_reader IS ...).';
+    END IF;
+END
+$$;
+
 -- (end of security part)
 
 

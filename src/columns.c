@@ -9,7 +9,6 @@
 
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
-#include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -44,23 +43,13 @@ col_push(ColumnBuf *c, Datum value, bool isnull)
 }
 
 /*
- * Feed strings are UTF-8 (the parser checked).  A UTF8 or SQL_ASCII
- * database stores them as they are; any other encoding converts them, which
- * fails cleanly for characters it cannot represent.
+ * Feed strings are UTF-8 (the parser checked), and ingest runs only in a
+ * UTF8 database (ingest.c), so they are stored as they are.
  */
 static text *
 feed_string_to_text(const char *s)
 {
-	int			len = strlen(s);
-	int			enc = GetDatabaseEncoding();
-
-	if (enc != PG_UTF8 && enc != PG_SQL_ASCII)
-	{
-		char	   *conv = pg_any_to_server(s, len, PG_UTF8);
-
-		return cstring_to_text(conv);
-	}
-	return cstring_to_text_with_len(s, len);
+	return cstring_to_text(s);
 }
 
 void
@@ -257,6 +246,10 @@ store_execute(SPIPlanPtr plan, const Datum *values, int expected)
  * INSERT INTO t AS t (c...) SELECT u.c... FROM ROWS FROM (unnest($1::type[]), ...) u(c...)
  * ON CONFLICT (key) DO UPDATE SET c = EXCLUDED.c ...
  * WHERE (t.c...) IS DISTINCT FROM (EXCLUDED.c...)
+ *
+ * IS DISTINCT FROM cannot name its operator: it resolves "=" for each
+ * column through search_path, so it is safe only because every caller runs
+ * it under the pinned path (search_path.c; ingest_document pins it).
  */
 static int
 table_nkeys(const TableSpec *spec)

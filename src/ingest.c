@@ -20,6 +20,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "portability/instr_time.h"
 #include "storage/fd.h"
@@ -34,6 +35,7 @@
 #include "feed.h"
 #include "ingest.h"
 #include "occupancy.h"
+#include "search_path.h"
 #include "store.h"
 #include "vatsim_ingest.h"
 
@@ -370,6 +372,24 @@ process_sectors(const FeedDocument *doc, const int64 *flight_ids,
 	PG_END_TRY();
 }
 
+/*
+ * The feed is UTF-8.  In a database of another encoding one character it
+ * cannot represent would abort the whole snapshot, so ingest refuses such a
+ * database outright (CREATE EXTENSION does too since 0.4.0; this catches
+ * installations made before).
+ */
+static void
+check_database_encoding(void)
+{
+	if (GetDatabaseEncoding() != PG_UTF8)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("cannot store VATSIM snapshots in a database with encoding %s",
+					   GetDatabaseEncodingName()),
+				errdetail("The feed is UTF-8, and vatsim_ingest stores it only in a UTF8 database, where no record can be lost to a character the encoding lacks."),
+				errhint("Move the vatsim schema to a database created with ENCODING 'UTF8' (pg_dump, then restore there)."));
+}
+
 void
 ingest_document(const char *data, size_t len, IngestResult *result)
 {
@@ -381,9 +401,11 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 	instr_time	start;
 	instr_time	elapsed;
 	bool		ok;
+	int			path_level;
 
 	INSTR_TIME_SET_CURRENT(start);
 	check_isolation();
+	check_database_encoding();
 	if (len > (size_t) vi_max_feed_bytes)
 		report_too_large(len);
 
@@ -407,6 +429,12 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 	result->prefiles = doc.n_prefiles;
 	result->rejected = doc.rejects.count;
 
+	/*
+	 * vatsim.ingest() has SET search_path, but the worker calls this
+	 * directly: every statement below runs under the pinned path whoever the
+	 * caller is (see search_path.c).
+	 */
+	path_level = pin_search_path();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	check_extension_version();
@@ -423,6 +451,7 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 		insert_snapshot_row(&doc, ts, len, INSTR_TIME_GET_MILLISEC(elapsed), result);
 	}
 	SPI_finish();
+	unpin_search_path(path_level);
 
 	if (!result->duplicate)
 		warn_rejects(&doc.rejects, ts);

@@ -31,6 +31,7 @@
 
 #include "columns.h"
 #include "geometry.h"
+#include "search_path.h"
 #include "sectors.h"
 
 PG_FUNCTION_INFO_V1(vatsim_load_sectors);
@@ -190,7 +191,7 @@ store_sector_set(const char *name, text *geojson, const char *name_key,
 	 */
 	store_prepare(&insert_features_plan,
 				  "INSERT INTO vatsim.sector_features (sector_set, feature_index, sector, feature) "
-				  "SELECT $1, (e.ord - 1)::pg_catalog.int4, "
+				  "SELECT $1, (e.ord OPERATOR(pg_catalog.-) 1)::pg_catalog.int4, "
 				  "(e.f OPERATOR(pg_catalog.->) 'properties') OPERATOR(pg_catalog.->>) $3, e.f "
 				  "FROM pg_catalog.json_array_elements(($2::pg_catalog.json) OPERATOR(pg_catalog.->) 'features') "
 				  "WITH ORDINALITY AS e(f, ord)",
@@ -285,6 +286,7 @@ build_cache(void)
 	TupleDesc	row_desc;
 	MemoryContext old;
 	int			s;
+	int			path_level;
 
 	if (cache.cxt == NULL)
 		cache.cxt = AllocSetContextCreate(CacheMemoryContext, "vatsim_ingest sector index",
@@ -298,6 +300,11 @@ build_cache(void)
 	cache.rows = NULL;
 	features_relid = lookup_features_relid();
 
+	/*
+	 * sectors_at has no SET clause (for speed), so this may run under the
+	 * caller's search_path: pin it, here only, not on every call.
+	 */
+	path_level = pin_search_path();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "vatsim_ingest: SPI_connect failed");
 	store_prepare(&load_all_plan,
@@ -361,6 +368,7 @@ build_cache(void)
 	cache.nentries = nentries;
 	MemoryContextSwitchTo(old);
 	SPI_finish();
+	unpin_search_path(path_level);
 	if (cache.index == NULL)
 		ereport(ERROR,
 				errcode(ERRCODE_OUT_OF_MEMORY),

@@ -64,6 +64,8 @@ static SPIPlanPtr offline_plan;
  * grace cutoff ($9, strictly after); otherwise a new flight starts.  Only the newest flight
  * is a candidate: an older one never revives.  Returns, per input
  * position (1-based), the flight id and whether the plan digest changed.
+ * IS [NOT] DISTINCT FROM cannot be schema-qualified: it is safe only under
+ * the pinned search_path that ingest_document sets (search_path.c).
  */
 static const char stitch_sql[] =
 "WITH inc AS ("

@@ -38,6 +38,7 @@
 #include "columns.h"
 #include "fetch.h"
 #include "ingest.h"
+#include "search_path.h"
 #include "store.h"
 #include "transceivers.h"
 #include "vatsim_ingest.h"
@@ -141,8 +142,9 @@ runlog_write(const CycleOutcome *o)
 			 SPI_result_code_string(rc));
 
 	store_prepare(&trim_plan,
-				  "DELETE FROM vatsim.runs WHERE run_id IN (SELECT run_id FROM vatsim.runs "
-				  "WHERE started_at OPERATOR(pg_catalog.<) $1 ORDER BY run_id LIMIT 1000)",
+				  "DELETE FROM vatsim.runs WHERE run_id OPERATOR(pg_catalog.=) ANY (ARRAY("
+				  "SELECT run_id FROM vatsim.runs "
+				  "WHERE started_at OPERATOR(pg_catalog.<) $1 ORDER BY run_id LIMIT 1000))",
 				  1, trim_types);
 	values[0] = TimestampTzGetDatum(TimestampTzPlusMilliseconds(o->started,
 																-(int64) vi_run_log_retention_s * 1000));
@@ -447,6 +449,8 @@ vatsim_worker_main(Datum main_arg)
 		elog(FATAL, "vatsim_ingest worker started without shared memory");
 	status_attach_worker();
 	BackgroundWorkerInitializeConnection(vi_database, NULL, 0);
+	/* the worker is a superuser: nothing planted in another schema may run */
+	pin_search_path_for_process();
 	pgstat_report_appname("vatsim_ingest worker");
 
 	if (!fetch_global_init() ||

@@ -17,19 +17,7 @@ SELECT plan(86);
 \i test/sql/fingerprint.sql
 
 -- Poll a condition (bounded), for things that happen in another process.
-CREATE FUNCTION pg_temp.wait_for(cond text, seconds float8 DEFAULT 20)
-RETURNS boolean LANGUAGE plpgsql AS $$
-DECLARE
-    deadline timestamptz := clock_timestamp() + seconds * interval '1 s';
-    res boolean;
-BEGIN
-    LOOP
-        EXECUTE cond INTO res;
-        IF res THEN RETURN true; END IF;
-        IF clock_timestamp() > deadline THEN RETURN false; END IF;
-        PERFORM pg_sleep(0.05);
-    END LOOP;
-END $$;
+\i test/sql/wait_for.sql
 
 -- A failing source: the worker reads the URL, the cycle gets its class,
 -- backoff counts it, and no stored row changes.
