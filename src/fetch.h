@@ -25,7 +25,9 @@
  *
  * Messages (FetchResponse.error) are sentences without a trailing period,
  * starting lower-case: "HTTP status 500 from http://host/x",
- * "timed out after 2001 ms (limit 2000 ms)".
+ * "timed out after 2001 ms (limit 2000 ms)".  Every URL in them is
+ * redacted (fetch_redact_text): no user:password@, and "?..." in place of
+ * a query string and fragment, so they can be shown to anyone.
  *
  * Threads: a Fetcher must be used by one thread at a time.  No global state
  * besides libcurl's own (fetch_global_init).
@@ -139,6 +141,17 @@ extern void fetcher_reset(Fetcher *f);
  */
 extern bool fetch_url_scheme_allowed(const char *url, bool allow_file,
 									 const char **reason);
+
+/*
+ * url without its user info (user:password@) and with "?..." in place of
+ * its query string and fragment, into buf (truncated to size - 1 bytes):
+ * "http://u:pw@host/feed?apikey=x" gives "http://host/feed?...".  Works on
+ * text, so also on URLs that do not parse.
+ */
+extern void fetch_redact_url(const char *url, char *buf, size_t size);
+
+/* text with every URL in it (scheme://...) redacted so, into buf. */
+extern void fetch_redact_text(const char *text, char *buf, size_t size);
 
 /* "OK", "NOT_MODIFIED", "HTTP_ERROR", ... for logs and tests. */
 extern const char *fetch_result_name(FetchResult result);
