@@ -1,7 +1,7 @@
 /*
  * fetch.h
- *		Fetching the VATSIM feed over HTTP(S) with libcurl: stage 1 of the
- *		pipeline (FETCH -> parse -> filter -> store -> sectors -> summaries).
+ *		Fetching the VATSIM feed over HTTP(S) with libcurl: the first step
+ *		of the worker's cycle, before parsing and storing.
  *
  * This header and fetch.c are pure C (C11 + libcurl): no Postgres headers,
  * so the fetcher can be tested against a local HTTP server on its own
