@@ -3,9 +3,9 @@
  *		Fetching the VATSIM feed over HTTP(S) with libcurl: the first step
  *		of the worker's cycle, before parsing and storing.
  *
- * This header and fetch.c are pure C (C11 + libcurl): no Postgres headers,
- * so the fetcher can be tested against a local HTTP server on its own
- * (test/fetch/).  The background worker owns one Fetcher per URL (feed,
+ * This header and src/fetch*.c are pure C (C11 + libcurl): no Postgres
+ * headers, so the fetcher can be tested against a local HTTP server on its
+ * own (test/fetch/).  The background worker owns one Fetcher per URL (feed,
  * transceivers) and calls fetch_url() every cycle.
  *
  * A Fetcher keeps one libcurl easy handle inside one multi handle, so the

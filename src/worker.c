@@ -20,8 +20,8 @@
 
 #include "access/xact.h"
 #include "catalog/namespace.h"
-#include "commands/dbcommands.h"
 #include "catalog/pg_type.h"
+#include "commands/dbcommands.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -55,7 +55,7 @@ static MemoryContext cycle_cxt;
 static SPIPlanPtr runlog_plan;
 static SPIPlanPtr trim_plan;
 
-/* An ERROR raised while absorbing a barrier inside libcurl, to rethrow after. */
+/* An ERROR raised absorbing a barrier inside libcurl, rethrown after it. */
 static ErrorData *barrier_error;
 
 void
