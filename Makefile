@@ -13,6 +13,9 @@ MODULE_big = vatsim_ingest
 OBJS = \
 	src/vatsim_ingest.o \
 	src/fetch.o \
+	src/fetch_classify.o \
+	src/fetch_transfer.o \
+	src/fetch_urls.o \
 	src/feed_parse.o \
 	src/feed_json.o \
 	src/feed_prescan.o \

@@ -43,12 +43,14 @@ SELECT pg_reload_conf();
 SQL
 sleep 1
 rss() { awk '"'"'/^(VmRSS|RssAnon|RssShmem):/ {printf "%s %s kB  ", $1, $2}'"'"' /proc/$1/status; }
+# what the worker itself reports: its allocated memory (vatsim.status.memory_bytes)
+mem() { psql -X -A -t -d postgres -c "SELECT '"'"'memory_bytes: '"'"' || memory_bytes FROM vatsim.status"; }
 pid=$(psql -X -A -t -d postgres -c "SELECT pid FROM vatsim.status")
 # warm up: plans prepared, buffers and caches filled
 cycles() { psql -X -q -d postgres -c "DO \$\$ BEGIN FOR i IN 1..$1 LOOP PERFORM vatsim.run_now(timeout => '"'"'60s'"'"'); END LOOP; END \$\$"; }
 oks() { psql -X -A -t -d postgres -c "SELECT count(*) FROM vatsim.runs WHERE result = '"'"'ok'"'"'"; }
 cycles 20
-echo "cycles 0 (after 20 warm-up): $(rss $pid)"
+echo "cycles 0 (after 20 warm-up): $(rss $pid) $(mem)"
 done_cycles=0
 while [ $done_cycles -lt $RSS_CYCLES ]; do
 	start=$(date +%s.%N)
@@ -57,7 +59,7 @@ while [ $done_cycles -lt $RSS_CYCLES ]; do
 	ok=$(( $(oks) - before ))
 	end=$(date +%s.%N)
 	done_cycles=$((done_cycles + RSS_BLOCK))
-	echo "cycles $done_cycles: $(rss $pid) ok=$ok/$RSS_BLOCK  $(echo "($end - $start) * 1000 / $RSS_BLOCK" | bc -l | xargs printf "%.1f") ms/cycle"
+	echo "cycles $done_cycles: $(rss $pid) $(mem) ok=$ok/$RSS_BLOCK  $(echo "($end - $start) * 1000 / $RSS_BLOCK" | bc -l | xargs printf "%.1f") ms/cycle"
 done
 psql -X -d postgres -c "SELECT count(*) AS snapshots, round(avg(duration_ms)::numeric, 1) AS avg_cycle_ms, round((percentile_cont(0.5) WITHIN GROUP (ORDER BY duration_ms))::numeric, 1) AS median_cycle_ms, max(round(duration_ms)) AS max_cycle_ms FROM vatsim.runs WHERE result = '"'"'ok'"'"'"
 test "$(psql -X -A -t -d postgres -c "SELECT pid FROM vatsim.status")" = "$pid" || { echo "the worker restarted during the run" >&2; exit 1; }

@@ -1,11 +1,11 @@
 /*
  * fetch.h
- *		Fetching the VATSIM feed over HTTP(S) with libcurl: stage 1 of the
- *		pipeline (FETCH -> parse -> filter -> store -> sectors -> summaries).
+ *		Fetching the VATSIM feed over HTTP(S) with libcurl: the first step
+ *		of the worker's cycle, before parsing and storing.
  *
- * This header and fetch.c are pure C (C11 + libcurl): no Postgres headers,
- * so the fetcher can be tested against a local HTTP server on its own
- * (test/fetch/).  The background worker owns one Fetcher per URL (feed,
+ * This header and src/fetch*.c are pure C (C11 + libcurl): no Postgres
+ * headers, so the fetcher can be tested against a local HTTP server on its
+ * own (test/fetch/).  The background worker owns one Fetcher per URL (feed,
  * transceivers) and calls fetch_url() every cycle.
  *
  * A Fetcher keeps one libcurl easy handle inside one multi handle, so the
@@ -25,7 +25,9 @@
  *
  * Messages (FetchResponse.error) are sentences without a trailing period,
  * starting lower-case: "HTTP status 500 from http://host/x",
- * "timed out after 2001 ms (limit 2000 ms)".
+ * "timed out after 2001 ms (limit 2000 ms)".  Every URL in them is
+ * redacted (fetch_redact_text): no user:password@, and "?..." in place of
+ * a query string and fragment, so they can be shown to anyone.
  *
  * Threads: a Fetcher must be used by one thread at a time.  No global state
  * besides libcurl's own (fetch_global_init).
@@ -139,6 +141,17 @@ extern void fetcher_reset(Fetcher *f);
  */
 extern bool fetch_url_scheme_allowed(const char *url, bool allow_file,
 									 const char **reason);
+
+/*
+ * url without its user info (user:password@) and with "?..." in place of
+ * its query string and fragment, into buf (truncated to size - 1 bytes):
+ * "http://u:pw@host/feed?apikey=x" gives "http://host/feed?...".  Works on
+ * text, so also on URLs that do not parse.
+ */
+extern void fetch_redact_url(const char *url, char *buf, size_t size);
+
+/* text with every URL in it (scheme://...) redacted so, into buf. */
+extern void fetch_redact_text(const char *text, char *buf, size_t size);
 
 /* "OK", "NOT_MODIFIED", "HTTP_ERROR", ... for logs and tests. */
 extern const char *fetch_result_name(FetchResult result);

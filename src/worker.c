@@ -1,6 +1,6 @@
 /*
  * worker.c
- *		The background worker: stage 1 of the pipeline on a schedule.  Each
+ *		The background worker: fetch, store and log on a schedule.  Each
  *		cycle fetches the feed (and the transceivers feed) with no
  *		transaction open, then stores everything in one short transaction
  *		through the same path as vatsim.ingest(), and logs the cycle.
@@ -8,7 +8,9 @@
  * Schedule: fixed rate (next start = previous start + interval; a late
  * cycle skips to the next free slot).  After a failed cycle the wait doubles
  * from the interval up to vatsim_ingest.backoff_max; a success resets it.
- * vatsim.run_now() wakes the worker for a cycle at once.
+ * vatsim.run_now() wakes the worker for a cycle at once.  A reload that
+ * shortens the schedule or changes the feed URL during backoff takes effect
+ * at once (apply_reload).
  *
  * Nothing the worker knows lives only in its memory: flights, sessions and
  * snapshots are tables, so a restart loses nothing.  What is in memory per
@@ -19,6 +21,7 @@
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
+#include "commands/dbcommands.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
@@ -30,6 +33,7 @@
 #include "storage/procsignal.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -44,14 +48,17 @@
 #include "vatsim_ingest.h"
 #include "worker_status.h"
 
-/* How often a worker whose extension is missing looks again. */
-#define EXTENSION_RECHECK_MS 10000
+/* How often a worker whose extension or database is missing looks again. */
+#define RECHECK_MS 10000
 
 static Fetcher *feed_fetcher;
 static Fetcher *transceivers_fetcher;
 static MemoryContext cycle_cxt;
 static SPIPlanPtr runlog_plan;
 static SPIPlanPtr trim_plan;
+
+/* An ERROR raised absorbing a barrier inside libcurl, rethrown after it. */
+static ErrorData *barrier_error;
 
 void
 vatsim_worker_register(void)
@@ -71,17 +78,49 @@ vatsim_worker_register(void)
 
 /*
  * Called by libcurl's transfer loop at least every 100 ms.  It must not
- * throw (we are inside libcurl), so it only absorbs procsignal barriers,
- * which is what lets DROP DATABASE of another database finish while we
- * fetch, and asks to stop when the process is told to die or cancel; the
- * caller then runs CHECK_FOR_INTERRUPTS() outside libcurl.
+ * throw: a longjmp through libcurl would leave its handles in the middle of
+ * a transfer.  It absorbs procsignal barriers, which is what lets DROP
+ * DATABASE of another database finish while we fetch; should that raise an
+ * ERROR, the error is kept and the transfer aborted, and after_fetch()
+ * throws it outside libcurl.  It also asks to stop when the process is told
+ * to die or cancel; after_fetch() then runs CHECK_FOR_INTERRUPTS().
  */
 static bool
 worker_should_abort(void *arg)
 {
-	if (ProcSignalBarrierPending)
-		ProcessProcSignalBarrier();
-	return ProcDiePending || QueryCancelPending;
+	MemoryContext cxt = CurrentMemoryContext;
+
+	if (ProcSignalBarrierPending && barrier_error == NULL)
+	{
+		PG_TRY();
+		{
+			ProcessProcSignalBarrier();
+		}
+		PG_CATCH();
+		{
+			MemoryContextSwitchTo(cxt);
+			barrier_error = CopyErrorData();
+			FlushErrorState();
+		}
+		PG_END_TRY();
+	}
+	return barrier_error != NULL || ProcDiePending || QueryCancelPending;
+}
+
+/* Outside libcurl again: act on what made worker_should_abort() stop it. */
+static void
+after_fetch(const FetchResponse *resp)
+{
+	if (resp->result != FETCH_ABORTED)
+		return;
+	if (barrier_error != NULL)
+	{
+		ErrorData  *edata = barrier_error;
+
+		barrier_error = NULL;
+		ReThrowError(edata);
+	}
+	CHECK_FOR_INTERRUPTS();
 }
 
 static int64
@@ -138,7 +177,7 @@ runlog_write(const CycleOutcome *o)
 	nulls[8] = o->error[0] ? ' ' : 'n';
 	rc = SPI_execute_plan(runlog_plan, values, nulls, false, 0);
 	if (rc != SPI_OK_INSERT)
-		elog(ERROR, "vatsim_ingest: could not log the cycle: %s",
+		elog(ERROR, "could not insert into vatsim.runs: %s",
 			 SPI_result_code_string(rc));
 
 	store_prepare(&trim_plan,
@@ -153,8 +192,11 @@ runlog_write(const CycleOutcome *o)
 }
 
 /*
- * In a PG_CATCH of a transaction the worker started: keep the error, clear
- * it, and roll the transaction back, so the loop goes on.
+ * In a PG_CATCH of a transaction the worker started: keep the error (in
+ * cxt, which the caller frees or resets), clear it, and roll the
+ * transaction back, so the loop goes on.  Ending a transaction leaves
+ * TopMemoryContext current; the caller's cxt is made current again, or
+ * whatever it allocates next would never be freed.
  */
 static ErrorData *
 catch_and_abort(MemoryContext cxt)
@@ -165,6 +207,7 @@ catch_and_abort(MemoryContext cxt)
 	edata = CopyErrorData();
 	FlushErrorState();
 	AbortCurrentTransaction();
+	MemoryContextSwitchTo(cxt);
 	return edata;
 }
 
@@ -181,14 +224,17 @@ runlog_write_alone(const CycleOutcome *o)
 		runlog_write(o);
 		PopActiveSnapshot();
 		CommitTransactionCommand();
+		MemoryContextSwitchTo(cxt);
 	}
 	PG_CATCH();
 	{
 		ErrorData  *edata = catch_and_abort(cxt);
 
 		ereport(WARNING,
-				errmsg("vatsim_ingest worker could not record a cycle in vatsim.runs: %s",
-					   edata->message));
+				errcode(edata->sqlerrcode),
+				errmsg("could not record a cycle of the background worker in vatsim.runs"),
+				errdetail_internal("%s", edata->message));
+		FreeErrorData(edata);
 	}
 	PG_END_TRY();
 }
@@ -270,6 +316,7 @@ store_cycle(const FetchResponse *feed, const TransceiversDocument *trx,
 		runlog_write(o);
 		PopActiveSnapshot();
 		CommitTransactionCommand();
+		MemoryContextSwitchTo(cxt);
 	}
 	PG_CATCH();
 	{
@@ -301,22 +348,21 @@ fetch_transceivers(const FetchOptions *opt, TransceiversDocument *doc)
 	FeedError	err;
 
 	fetch_url(transceivers_fetcher, vi_transceivers_url, opt, &resp);
-	if (resp.result == FETCH_ABORTED)
-		CHECK_FOR_INTERRUPTS();
+	after_fetch(&resp);
 	if (resp.result == FETCH_NOT_MODIFIED)
 		return false;
 	if (resp.result != FETCH_OK)
 	{
+		/* resp.error is redacted: no user info or query string */
 		ereport(LOG,
-				errmsg("vatsim_ingest worker: transceivers feed not stored: %s",
-					   resp.error));
+				errmsg("transceivers feed not stored: %s", resp.error));
 		return false;
 	}
 	if (!transceivers_parse(resp.body, resp.body_len, (size_t) vi_max_feed_bytes,
 							doc, &err))
 	{
 		ereport(LOG,
-				errmsg("vatsim_ingest worker: transceivers feed not stored: %s%s%s",
+				errmsg("transceivers feed not stored: %s%s%s",
 					   err.path, err.path[0] ? ": " : "", err.message));
 		fetcher_forget_validators(transceivers_fetcher);
 		return false;
@@ -336,8 +382,7 @@ run_cycle(CycleOutcome *o)
 	fetch_options(&opt);
 	status_set_state("fetching");
 	fetch_url(feed_fetcher, vi_feed_url, &opt, &feed);
-	if (feed.result == FETCH_ABORTED)
-		CHECK_FOR_INTERRUPTS();
+	after_fetch(&feed);
 	classify_fetch(&feed, o);
 	o->bytes = (int64) feed.body_len;
 
@@ -370,13 +415,19 @@ extension_ready(bool *warned)
 	SPI_connect();
 	installed = installed_extension_version();
 	ready = installed != NULL && strcmp(installed, VATSIM_INGEST_VERSION) == 0;
-	if (!ready && !*warned)
+	if (!ready && !*warned && installed == NULL)
 		ereport(WARNING,
-				errmsg("vatsim_ingest worker is waiting: extension vatsim_ingest %s in database \"%s\"",
-					   installed ? psprintf("is at version %s, the library at " VATSIM_INGEST_VERSION, installed)
-					   : "is not installed",
+				errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				errmsg("background worker waiting: extension vatsim_ingest is not installed in database \"%s\"",
 					   vi_database),
-				errhint("Run CREATE EXTENSION vatsim_ingest (or ALTER EXTENSION vatsim_ingest UPDATE) in database \"%s\", or set vatsim_ingest.database.",
+				errhint("Run CREATE EXTENSION vatsim_ingest in database \"%s\", or set vatsim_ingest.database.",
+						vi_database));
+	else if (!ready && !*warned)
+		ereport(WARNING,
+				errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				errmsg("background worker waiting: extension vatsim_ingest is at version %s in database \"%s\", the library at %s",
+					   installed, vi_database, VATSIM_INGEST_VERSION),
+				errhint("Run ALTER EXTENSION vatsim_ingest UPDATE in database \"%s\".",
 						vi_database));
 	SPI_finish();
 	PopActiveSnapshot();
@@ -385,24 +436,59 @@ extension_ready(bool *warned)
 	return ready;
 }
 
+/*
+ * When the next cycle starts.  The wait doubles by steps and stops at
+ * backoff_max, so no shift or sum can overflow whatever the settings and
+ * the count of failures; a start too far in the future for a timestamp
+ * (it cannot be, with the settings' bounds) is clamped.
+ */
 static TimestampTz
 next_start(TimestampTz start, TimestampTz now, int failures)
 {
-	int64		delay_ms = vi_interval_ms;
+	int64		delay_ms = Max(vi_interval_ms, 1);
+	int64		cap_ms = Max((int64) vi_backoff_max_ms, delay_ms);
 	TimestampTz next;
+	int			i;
 
-	if (failures > 0)
-	{
-		int			shift = Min(failures, 30);
-
-		delay_ms = Min((int64) vi_interval_ms << shift, (int64) vi_backoff_max_ms);
-		delay_ms = Max(delay_ms, vi_interval_ms);
-		return TimestampTzPlusMilliseconds(start, delay_ms);
-	}
+	for (i = 0; i < failures && delay_ms < cap_ms; i++)
+		delay_ms = Min(delay_ms * 2, cap_ms);
+	if (start > DT_NOEND / 2 - delay_ms * 1000)
+		return DT_NOEND / 2;
 	next = TimestampTzPlusMilliseconds(start, delay_ms);
-	while (next <= now)
-		next = TimestampTzPlusMilliseconds(next, delay_ms);
+	if (failures > 0)
+		return next;
+	/* fixed rate: skip the slots already past, without a loop per slot */
+	if (next <= now)
+		next += ((now - next) / (delay_ms * 1000) + 1) * (delay_ms * 1000);
 	return next;
+}
+
+/*
+ * Re-read the settings (SIGHUP) and reschedule at once: a shorter interval
+ * or backoff_max moves next_run forward, and a new feed URL during backoff
+ * is a new source, tried at once with a fresh failure count.
+ */
+static void
+apply_reload(TimestampTz last_start, int *failures, TimestampTz *next_run)
+{
+	int			old_interval = vi_interval_ms;
+	int			old_backoff = vi_backoff_max_ms;
+	char	   *old_url = pstrdup(vi_feed_url ? vi_feed_url : "");
+	TimestampTz sooner;
+
+	ProcessConfigFile(PGC_SIGHUP);
+	if (*failures > 0 && strcmp(old_url, vi_feed_url ? vi_feed_url : "") != 0)
+	{
+		*failures = 0;
+		*next_run = GetCurrentTimestamp();
+	}
+	else if (last_start != 0 &&
+			 (vi_interval_ms != old_interval || vi_backoff_max_ms != old_backoff))
+	{
+		sooner = next_start(last_start, GetCurrentTimestamp(), *failures);
+		*next_run = Min(*next_run, sooner);
+	}
+	pfree(old_url);
 }
 
 static void
@@ -434,10 +520,58 @@ answer_disabled(int failures, TimestampTz next_run)
 	status_cycle_finished(&o, serving, failures, next_run);
 }
 
+/*
+ * An earlier start could not connect to vatsim_ingest.database: it did not
+ * exist, say, which is FATAL, and the postmaster would start us again every
+ * 10 s.  Connect to no database instead (the shared catalogs can be read),
+ * warn once, and look for the database every 10 s; once it is there, exit
+ * so that the postmaster starts the worker again, which then connects.
+ */
+static void
+wait_for_database(void)
+{
+	bool		warned = false;
+
+	BackgroundWorkerInitializeConnection(NULL, NULL, 0);
+	pgstat_report_appname("vatsim_ingest worker");
+	for (;;)
+	{
+		Oid			dboid;
+
+		CHECK_FOR_INTERRUPTS();
+		if (ConfigReloadPending)
+		{
+			ConfigReloadPending = false;
+			ProcessConfigFile(PGC_SIGHUP);
+		}
+		StartTransactionCommand();
+		dboid = get_database_oid(vi_database, true);
+		CommitTransactionCommand();
+		if (OidIsValid(dboid))
+		{
+			(void) status_swap_database_missing(false);
+			ereport(LOG,
+					errmsg("database \"%s\" exists now: the background worker restarts to connect to it",
+						   vi_database));
+			proc_exit(1);
+		}
+		if (!warned)
+			ereport(WARNING,
+					errcode(ERRCODE_UNDEFINED_DATABASE),
+					errmsg("background worker waiting: database \"%s\" does not exist",
+						   vi_database),
+					errhint("Create the database and the extension in it, or set vatsim_ingest.database and restart the server."));
+		warned = true;
+		status_set_state("waiting for database");
+		wait_until(TimestampTzPlusMilliseconds(GetCurrentTimestamp(), RECHECK_MS));
+	}
+}
+
 void
 vatsim_worker_main(Datum main_arg)
 {
 	TimestampTz next_run;
+	TimestampTz last_start = 0;
 	int			failures = 0;
 	bool		warned = false;
 
@@ -446,19 +580,27 @@ vatsim_worker_main(Datum main_arg)
 	BackgroundWorkerUnblockSignals();
 
 	if (vatsim_shared == NULL)
-		elog(FATAL, "vatsim_ingest worker started without shared memory");
+		elog(FATAL, "background worker started without its shared memory");
 	status_attach_worker();
+	/* an earlier start that died connecting: the database may be missing */
+	if (status_swap_database_missing(true))
+		wait_for_database();
 	BackgroundWorkerInitializeConnection(vi_database, NULL, 0);
 	/* the worker is a superuser: nothing planted in another schema may run */
 	pin_search_path_for_process();
+	/* ingest refuses REPEATABLE READ; a server default must not stop it */
+	SetConfigOption("default_transaction_isolation", "read committed",
+					PGC_SUSET, PGC_S_OVERRIDE);
+	(void) status_swap_database_missing(false);
 	pgstat_report_appname("vatsim_ingest worker");
 
 	if (!fetch_global_init() ||
 		(feed_fetcher = fetcher_create()) == NULL ||
 		(transceivers_fetcher = fetcher_create()) == NULL)
 		ereport(FATAL,
-				errcode(ERRCODE_OUT_OF_MEMORY),
-				errmsg("vatsim_ingest worker could not initialise libcurl"));
+				errcode(ERRCODE_SYSTEM_ERROR),
+				errmsg("could not initialise libcurl for the background worker"),
+				errdetail("curl_global_init() or curl_easy_init() failed: libcurl or its TLS library could not start, or memory ran out."));
 	cycle_cxt = AllocSetContextCreate(TopMemoryContext, "vatsim_ingest cycle",
 									  ALLOCSET_DEFAULT_SIZES);
 	next_run = GetCurrentTimestamp();
@@ -475,7 +617,7 @@ vatsim_worker_main(Datum main_arg)
 		if (ConfigReloadPending)
 		{
 			ConfigReloadPending = false;
-			ProcessConfigFile(PGC_SIGHUP);
+			apply_reload(last_start, &failures, &next_run);
 		}
 		now = GetCurrentTimestamp();
 		requested = status_run_requested();
@@ -499,12 +641,12 @@ vatsim_worker_main(Datum main_arg)
 		if (!extension_ready(&warned))
 		{
 			status_set_state("waiting for extension");
-			wait_until(TimestampTzPlusMilliseconds(now, EXTENSION_RECHECK_MS));
+			wait_until(TimestampTzPlusMilliseconds(now, RECHECK_MS));
 			continue;
 		}
 
 		memset(&outcome, 0, sizeof(outcome));
-		outcome.started = now;
+		outcome.started = last_start = now;
 		serving = status_cycle_starting(now);
 		old = MemoryContextSwitchTo(cycle_cxt);
 		run_cycle(&outcome);

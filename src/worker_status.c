@@ -4,12 +4,16 @@
  *		that read it (vatsim.worker_status) or poke the worker
  *		(vatsim.run_now).
  *
+ * Everything is guarded by one LWLock of our own tranche (a reader copies
+ * about 3 kB, too much for a spinlock).
+ *
  * A run_now caller takes a ticket; the worker serves every ticket handed out
  * before a cycle starts when that cycle ends, and broadcasts a condition
  * variable, so a waiting caller needs no polling and no sleep.
  */
 #include "postgres.h"
 
+#include "catalog/pg_authid_d.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -17,9 +21,12 @@
 #include "storage/ipc.h"
 #include "storage/proc.h"
 #include "storage/shmem.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "fetch.h"
 #include "vatsim_ingest.h"
 #include "worker_status.h"
 
@@ -49,6 +56,7 @@ void
 vatsim_shmem_request(void)
 {
 	RequestAddinShmemSpace(MAXALIGN(sizeof(VatsimShared)));
+	RequestNamedLWLockTranche("vatsim_ingest", 1);
 }
 
 void
@@ -61,7 +69,7 @@ vatsim_shmem_startup(void)
 	if (!found)
 	{
 		memset(vatsim_shared, 0, sizeof(VatsimShared));
-		SpinLockInit(&vatsim_shared->mutex);
+		vatsim_shared->lock = &(GetNamedLWLockTranche("vatsim_ingest"))->lock;
 		ConditionVariableInit(&vatsim_shared->cycle_done);
 		strlcpy(vatsim_shared->state, "starting", sizeof(vatsim_shared->state));
 	}
@@ -83,35 +91,38 @@ require_shared(void)
 static void
 status_detach_worker(int code, Datum arg)
 {
-	SpinLockAcquire(&vatsim_shared->mutex);
+	LWLockAcquire(vatsim_shared->lock, LW_EXCLUSIVE);
 	vatsim_shared->pid = 0;
 	vatsim_shared->latch = NULL;
 	strlcpy(vatsim_shared->state, "stopped", sizeof(vatsim_shared->state));
-	SpinLockRelease(&vatsim_shared->mutex);
+	LWLockRelease(vatsim_shared->lock);
 	ConditionVariableBroadcast(&vatsim_shared->cycle_done);
 }
 
 void
 status_attach_worker(void)
 {
-	SpinLockAcquire(&vatsim_shared->mutex);
+	LWLockAcquire(vatsim_shared->lock, LW_EXCLUSIVE);
 	vatsim_shared->pid = MyProcPid;
 	vatsim_shared->latch = MyLatch;
 	vatsim_shared->consecutive_failures = 0;
 	strlcpy(vatsim_shared->state, "starting", sizeof(vatsim_shared->state));
-	SpinLockRelease(&vatsim_shared->mutex);
+	LWLockRelease(vatsim_shared->lock);
 	before_shmem_exit(status_detach_worker, (Datum) 0);
 }
 
 void
 status_set_state(const char *state)
 {
-	SpinLockAcquire(&vatsim_shared->mutex);
+	char		url[sizeof(vatsim_shared->feed_url)];
+
+	/* never user info or a query string (an API key, say) in shared memory */
+	fetch_redact_url(vi_feed_url, url, sizeof(url));
+	LWLockAcquire(vatsim_shared->lock, LW_EXCLUSIVE);
 	strlcpy(vatsim_shared->state, state, sizeof(vatsim_shared->state));
 	vatsim_shared->enabled = vi_enabled;
-	strlcpy(vatsim_shared->feed_url, vi_feed_url ? vi_feed_url : "",
-			sizeof(vatsim_shared->feed_url));
-	SpinLockRelease(&vatsim_shared->mutex);
+	strlcpy(vatsim_shared->feed_url, url, sizeof(vatsim_shared->feed_url));
+	LWLockRelease(vatsim_shared->lock);
 	pgstat_report_activity(STATE_RUNNING, state);
 }
 
@@ -120,9 +131,9 @@ status_run_requested(void)
 {
 	bool		requested;
 
-	SpinLockAcquire(&vatsim_shared->mutex);
+	LWLockAcquire(vatsim_shared->lock, LW_SHARED);
 	requested = vatsim_shared->requests > vatsim_shared->served;
-	SpinLockRelease(&vatsim_shared->mutex);
+	LWLockRelease(vatsim_shared->lock);
 	return requested;
 }
 
@@ -132,10 +143,10 @@ status_cycle_starting(TimestampTz start)
 {
 	uint64		serving;
 
-	SpinLockAcquire(&vatsim_shared->mutex);
+	LWLockAcquire(vatsim_shared->lock, LW_EXCLUSIVE);
 	serving = vatsim_shared->requests;
 	vatsim_shared->last_start = start;
-	SpinLockRelease(&vatsim_shared->mutex);
+	LWLockRelease(vatsim_shared->lock);
 	return serving;
 }
 
@@ -145,9 +156,11 @@ status_cycle_finished(const CycleOutcome *outcome, uint64 serving,
 {
 	bool		success = (outcome->result == CYCLE_OK ||
 						   outcome->result == CYCLE_UNCHANGED);
+	int64		memory = (int64) MemoryContextMemAllocated(TopMemoryContext, true);
 
-	SpinLockAcquire(&vatsim_shared->mutex);
+	LWLockAcquire(vatsim_shared->lock, LW_EXCLUSIVE);
 	vatsim_shared->cycles++;
+	vatsim_shared->memory_bytes = memory;
 	vatsim_shared->last = *outcome;
 	if (success)
 		vatsim_shared->last_success = outcome->finished;
@@ -164,16 +177,42 @@ status_cycle_finished(const CycleOutcome *outcome, uint64 serving,
 	vatsim_shared->next_run = next_run;
 	if (serving > vatsim_shared->served)
 		vatsim_shared->served = serving;
-	SpinLockRelease(&vatsim_shared->mutex);
+	LWLockRelease(vatsim_shared->lock);
 	ConditionVariableBroadcast(&vatsim_shared->cycle_done);
 }
 
 void
 status_set_next_run(TimestampTz next_run)
 {
-	SpinLockAcquire(&vatsim_shared->mutex);
+	LWLockAcquire(vatsim_shared->lock, LW_EXCLUSIVE);
 	vatsim_shared->next_run = next_run;
-	SpinLockRelease(&vatsim_shared->mutex);
+	LWLockRelease(vatsim_shared->lock);
+}
+
+/*
+ * The flag a worker sets before it connects to vatsim_ingest.database and
+ * clears once connected: a worker that finds it set knows that an earlier
+ * attempt did not come back (the database did not exist, say).  Returns the
+ * flag as it was.
+ */
+bool
+status_swap_database_missing(bool missing)
+{
+	bool		was;
+
+	LWLockAcquire(vatsim_shared->lock, LW_EXCLUSIVE);
+	was = vatsim_shared->database_missing;
+	vatsim_shared->database_missing = missing;
+	LWLockRelease(vatsim_shared->lock);
+	return was;
+}
+
+/* May the caller read vatsim_ingest.feed_url (GUC_SUPERUSER_ONLY)? */
+static bool
+may_read_feed_url(void)
+{
+	return superuser() ||
+		has_privs_of_role(GetUserId(), ROLE_PG_READ_ALL_SETTINGS);
 }
 
 static Datum
@@ -184,25 +223,26 @@ ts_or_null(TimestampTz ts, bool *isnull)
 }
 
 /*
- * vatsim.worker_status(): one row, copied under the spinlock so it is
- * consistent.
+ * vatsim.worker_status(): one row, copied under the lock so it is
+ * consistent.  feed_url (already redacted) only for roles that may read
+ * the setting.
  */
 Datum
 vatsim_worker_status(PG_FUNCTION_ARGS)
 {
 	VatsimShared snap;
 	TupleDesc	desc;
-	Datum		values[17];
-	bool		nulls[17] = {0};
+	Datum		values[18];
+	bool		nulls[18] = {0};
 
 	require_shared();
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "vatsim_ingest: return type must be a row type");
+		elog(ERROR, "return type must be a row type");
 	desc = BlessTupleDesc(desc);
 
-	SpinLockAcquire(&vatsim_shared->mutex);
+	LWLockAcquire(vatsim_shared->lock, LW_SHARED);
 	memcpy(&snap, vatsim_shared, sizeof(snap));
-	SpinLockRelease(&vatsim_shared->mutex);
+	LWLockRelease(vatsim_shared->lock);
 
 	values[0] = Int32GetDatum(snap.pid);
 	nulls[0] = (snap.pid == 0);
@@ -224,9 +264,10 @@ vatsim_worker_status(PG_FUNCTION_ARGS)
 	values[14] = Int64GetDatum(snap.last.rows);
 	values[15] = CStringGetTextDatum(cycle_result_name(snap.last.result));
 	values[16] = CStringGetTextDatum(snap.feed_url);
-	nulls[16] = (snap.pid == 0);
+	nulls[16] = (snap.pid == 0 || !may_read_feed_url());
+	values[17] = Int64GetDatum(snap.memory_bytes);
 	if (snap.cycles == 0)
-		nulls[12] = nulls[13] = nulls[14] = nulls[15] = true;
+		nulls[12] = nulls[13] = nulls[14] = nulls[15] = nulls[17] = true;
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
@@ -251,7 +292,7 @@ vatsim_run_now(PG_FUNCTION_ARGS)
 
 	require_shared();
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "vatsim_ingest: return type must be a row type");
+		elog(ERROR, "return type must be a row type");
 	desc = BlessTupleDesc(desc);
 
 	timeout_us = timeout->time + (int64) timeout->day * USECS_PER_DAY +
@@ -261,10 +302,10 @@ vatsim_run_now(PG_FUNCTION_ARGS)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("timeout must not be negative"));
 
-	SpinLockAcquire(&vatsim_shared->mutex);
+	LWLockAcquire(vatsim_shared->lock, LW_EXCLUSIVE);
 	latch = vatsim_shared->latch;
 	ticket = ++vatsim_shared->requests;
-	SpinLockRelease(&vatsim_shared->mutex);
+	LWLockRelease(vatsim_shared->lock);
 	if (latch == NULL)
 		ereport(ERROR,
 				errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
@@ -286,11 +327,11 @@ vatsim_run_now(PG_FUNCTION_ARGS)
 		long		remaining;
 		bool		running;
 
-		SpinLockAcquire(&vatsim_shared->mutex);
+		LWLockAcquire(vatsim_shared->lock, LW_SHARED);
 		done = vatsim_shared->served >= ticket;
 		running = vatsim_shared->pid != 0;
 		outcome = vatsim_shared->last;
-		SpinLockRelease(&vatsim_shared->mutex);
+		LWLockRelease(vatsim_shared->lock);
 		if (done || !running)
 			break;
 		remaining = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), deadline);

@@ -10,7 +10,7 @@
 
 #include "storage/condition_variable.h"
 #include "storage/latch.h"
-#include "storage/spin.h"
+#include "storage/lwlock.h"
 #include "utils/timestamp.h"
 
 /* Every cycle gets exactly one class; vatsim.runs.result has the same list. */
@@ -44,13 +44,13 @@ typedef struct CycleOutcome
 
 typedef struct VatsimShared
 {
-	slock_t		mutex;			/* protects everything below */
+	LWLock	   *lock;			/* protects everything below */
 	ConditionVariable cycle_done;	/* broadcast at the end of each cycle */
 	pid_t		pid;			/* 0: no worker */
 	Latch	   *latch;			/* the worker's, to wake it */
 	char		state[64];
 	bool		enabled;		/* as the worker last read its settings */
-	char		feed_url[1024]; /* likewise */
+	char		feed_url[1024]; /* likewise, redacted (fetch_redact_url) */
 	int64		cycles;
 	TimestampTz last_start;
 	TimestampTz last_success;
@@ -62,6 +62,9 @@ typedef struct VatsimShared
 	CycleOutcome last;
 	uint64		requests;		/* run_now tickets handed out */
 	uint64		served;			/* tickets answered by a finished cycle */
+	int64		memory_bytes;	/* the worker's allocated memory, per cycle */
+	bool		database_missing;	/* set while connecting: a worker that
+									 * dies there finds it set next time */
 } VatsimShared;
 
 /* NULL unless the library was preloaded. */
@@ -79,5 +82,7 @@ extern void status_cycle_finished(const CycleOutcome *outcome, uint64 serving,
 								  int consecutive_failures,
 								  TimestampTz next_run);
 extern void status_set_next_run(TimestampTz next_run);
+/* Sets the "connecting to the database" flag, returns its old value. */
+extern bool status_swap_database_missing(bool missing);
 
 #endif							/* VATSIM_WORKER_STATUS_H */

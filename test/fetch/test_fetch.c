@@ -394,6 +394,59 @@ test_refused_schemes(Fetcher *f)
 	   "fetch_url refuses a malformed URL: %s", r.error);
 }
 
+/* No user info, no query string, no fragment: in URLs and in sentences. */
+static void
+test_redaction(Fetcher *f)
+{
+	static const struct
+	{
+		const char *in;
+		const char *out;
+	}			urls[] = {
+		{"http://user:secret@host:8080/feed.json?apikey=XYZ#top",
+		 "http://host:8080/feed.json?..."},
+		{"https://data.vatsim.net/v3/vatsim-data.json",
+		 "https://data.vatsim.net/v3/vatsim-data.json"},
+		{"https://h/x#frag", "https://h/x?..."},
+		{"http://user:pa/ss@host/x", "http://host/x"},
+		{"http://user@host", "http://host"},
+		{"file:///srv/feed.json", "file:///srv/feed.json"},
+		{"host/feed?key=1", "host/feed?..."},
+	};
+	FetchOptions o = default_options();
+	FetchResponse r;
+	char		buf[256];
+	char		small[12];
+	size_t		i;
+	int			port = closed_port();
+
+	for (i = 0; i < sizeof(urls) / sizeof(urls[0]); i++)
+	{
+		fetch_redact_url(urls[i].in, buf, sizeof(buf));
+		ok(strcmp(buf, urls[i].out) == 0, "fetch_redact_url(\"%s\") = \"%s\" (%s)",
+		   urls[i].in, urls[i].out, buf);
+	}
+	fetch_redact_text("HTTP status 500 from http://u:p@h/x?k=v, then (fetching https://a@b/c?d)",
+					  buf, sizeof(buf));
+	ok(strcmp(buf, "HTTP status 500 from http://h/x?..., then (fetching https://b/c?...)") == 0,
+	   "fetch_redact_text redacts every URL in a sentence and keeps the rest: %s", buf);
+	fetch_redact_url("http://user:secret@host/x?apikey=1", small, sizeof(small));
+	ok(strlen(small) == sizeof(small) - 1 && !contains(small, "secret"),
+	   "fetch_redact_url truncates to the buffer: \"%s\"", small);
+
+	fetch_url(f, "ftp://user:secret@127.0.0.1/x.json?apikey=XYZ", &o, &r);
+	ok(r.result == FETCH_ERROR && !contains(r.error, "secret") &&
+	   !contains(r.error, "apikey") && contains(r.error, "ftp://127.0.0.1/x.json?..."),
+	   "a refused URL's message shows it redacted: %s", r.error);
+	if (port < 0)
+		return;
+	snprintf(buf, sizeof(buf), "http://user:secret@127.0.0.1:%d/feed.json?apikey=XYZ", port);
+	fetch_url(f, buf, &o, &r);
+	ok(r.result == FETCH_ERROR && !contains(r.error, "secret") &&
+	   !contains(r.error, "apikey") && !contains(r.error, "user"),
+	   "connection refused: no user info or query in the message: %s", r.error);
+}
+
 static void
 test_result_names(void)
 {
@@ -729,6 +782,19 @@ test_http_errors(const Env *env, Fetcher *f)
 		   r.body == NULL && r.body_len == 0 && strcmp(r.error, expect) == 0,
 		   "%d: FETCH_HTTP_ERROR \"%s\"", codes[i], r.error);
 	}
+	url = url_for(env, "/status/500?apikey=XYZ");
+	snprintf(expect, sizeof(expect), "HTTP status 500 from %s", url);
+	*strchr(expect, '?') = '\0';
+	strcat(expect, "?...");
+	{
+		char		cred[1100];
+
+		snprintf(cred, sizeof(cred), "http://user:secret@%s", url + strlen("http://"));
+		fetch_url(f, cred, &o, &r);
+	}
+	ok(r.result == FETCH_HTTP_ERROR && r.http_status == 500 &&
+	   strcmp(r.error, expect) == 0,
+	   "user info and query string are left out of an HTTP error: \"%s\"", r.error);
 	fetch_url(f, url_for(env, "/feeds/no-such-file.json"), &o, &r);
 	ok(r.result == FETCH_HTTP_ERROR && r.http_status == 404,
 	   "a missing feed file: 404, FETCH_HTTP_ERROR");
@@ -1072,6 +1138,7 @@ main(void)
 	test_result_names();
 	test_scheme_checks();
 	test_refused_schemes(f);
+	test_redaction(f);
 	test_connection_refused(f);
 	test_file_urls(f);
 	test_canned();

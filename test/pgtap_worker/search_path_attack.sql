@@ -18,7 +18,7 @@ DROP EXTENSION IF EXISTS vatsim_ingest;
 CREATE EXTENSION vatsim_ingest;
 SELECT plan(12);
 
-\i test/sql/wait_for.sql
+\i test/sql/worker_helpers.sql
 
 -- 1. The attacker: no privilege but CREATE on schema public
 CREATE ROLE vi_attacker NOLOGIN;
