@@ -1,9 +1,12 @@
 /*
  * geometry.h
  *		Airspace sectors as planar lon/lat polygons, point-in-polygon and a
- *		spatial index: the geometry under stage 5 (fetch -> parse -> filter
- *		-> store -> SECTORS -> summaries).  Pure C (C11, libm): no Postgres
- *		headers, so it can be unit-tested and fuzzed alone.
+ *		spatial index: the geometry under sectors.c.  Pure C (C11, libm):
+ *		no Postgres headers, so it can be unit-tested and fuzzed alone.
+ *
+ * Implemented by geo_read.c and geo_read_ring.c (GeoJSON), geo_ring.c
+ * (point in polygon), geo_index.c (the grid) and geo_set.c (memory);
+ * geo_internal.h is what they share.
  *
  * Rules (documented in README, "Sectors"):
  *	- A point is in a polygon when it is inside the outer ring and inside
@@ -39,7 +42,7 @@ typedef struct GeoPoint
 } GeoPoint;
 
 /*
- * edges: private to geometry.c, the ring's edges bucketed into latitude
+ * edges: private to geo_ring.c, the ring's edges bucketed into latitude
  * bands, built by geo_read_geojson.  A ring built by hand leaves it NULL
  * and every edge is scanned (same answers, slower).
  */
@@ -96,7 +99,7 @@ typedef struct GeoSectorSet
  * sector.  strict makes every repair an error.  On error returns false with
  * *err filled (feature index, name, sentence) and *set left empty.
  * Allocation with malloc (pure C users) or through the cJSON hooks: see
- * geometry.c.
+ * geo_set.c.
  */
 extern bool geo_read_geojson(const char *text, size_t len,
 							 const char *name_key, const char *floor_key,

@@ -3,7 +3,7 @@
  *		Stage 5 (fetch -> parse -> filter -> store -> SECTORS -> summaries):
  *		sector sets in tables, and the in-memory index every lookup uses.
  *
- *	vatsim.load_sectors()	read a GeoJSON FeatureCollection (geometry.c),
+ *	vatsim.load_sectors()	read a GeoJSON FeatureCollection (geo_read.c),
  *							replace the set in one transaction
  *	vatsim.sectors_at()		every sector containing a point
  *	vatsim.sectors_changed()	trigger: any change to the sector tables

@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * test_geometry.c
- *		Unit tests of src/geometry.c, written as a TAP producer with the
- *		harness of tap.h (as test_feed_parse.c).
+ *		Unit tests of the geometry (src/geo_*.c), written as a TAP
+ *		producer with the harness of tap.h (as test_feed_parse.c).
  *
  * Prints "ok N - name" or "not ok N - name" per test, diagnostics as
  * "# ..." lines, and the plan "1..N" at the end; exits non-zero when a test
@@ -1310,7 +1310,7 @@ zigzag_ring(int n)
 
 /*
  * Fail each allocation in turn: the first few (inside cJSON's parser), and
- * every one after the parse (geometry.c's own), up to success.
+ * every one after the parse (the geometry's own), up to success.
  */
 static void
 test_allocation_failure(void)
@@ -1377,7 +1377,7 @@ test_allocation_failure(void)
 	alloc_budget = -1;
 	ok(root != NULL && r && leaks == 0 && wrong == 0 && nomem >= 4 &&
 	   n - parse_calls >= 4,
-	   "geo_read_geojson failing allocation 0..3, %ld..%ld (the last 2 of the JSON parse, then each of geometry.c's %ld): nothing leaked, \"out of memory\" (a JSON error inside cJSON), set zeroed",
+	   "geo_read_geojson failing allocation 0..3, %ld..%ld (the last 2 of the JSON parse, then each of the geometry's %ld): nothing leaked, \"out of memory\" (a JSON error inside cJSON), set zeroed",
 	   parse_calls - 2, n - 1, n - parse_calls);
 	if (leaks || wrong || nomem < 4)
 		diag("tried %ld: leaks %d wrong %d nomem %d", tried, leaks, wrong, nomem);
