@@ -68,30 +68,25 @@ read_bound(GeoReadCtx *c, const cJSON *props, const char *key, const char *what,
 		case FEED_INT32_OK:
 			break;
 	}
+
+	/*
+	 * INT32_MIN / INT32_MAX are GEO_NO_FLOOR / GEO_NO_CEILING: taken as a
+	 * bound they would silently mean none.
+	 */
+	if ((int32_t) d == none)
+		return geo_fail(c, "%s property \"%s\" is %.15g, the value that means no %s: leave it out or null instead",
+						what, key, d, what);
 	*out = (int32_t) d;
 	return true;
 }
 
+/* The feature's name, floor and ceiling into *rec. */
 static bool
-read_feature(GeoReadCtx *c, const cJSON *f, FeatureRec *rec)
+read_properties(GeoReadCtx *c, const cJSON *f, FeatureRec *rec)
 {
 	const cJSON *props;
 	const cJSON *v;
-	const cJSON *geom;
-	const cJSON *type;
-	const cJSON *coords;
-	char		q[FEED_QUOTE_BUF];
-	size_t		n;
-	size_t		i;
 
-	rec->name = NULL;
-	rec->npolygons = 0;
-	rec->polygons = NULL;
-	if (!J_IS_OBJECT(f))
-		return geo_fail(c, "feature is %s, not an object",
-						feed_json_type_phrase(f));
-
-	/* name, floor, ceiling */
 	props = geo_member(f, "properties");
 	if (props != NULL && J_IS_NULL(props))
 		props = NULL;
@@ -119,8 +114,29 @@ read_feature(GeoReadCtx *c, const cJSON *f, FeatureRec *rec)
 		rec->floor_ft >= rec->ceiling_ft)
 		return geo_fail(c, "floor %d ft is not below ceiling %d ft",
 						(int) rec->floor_ft, (int) rec->ceiling_ft);
+	return true;
+}
 
-	/* geometry */
+static bool
+read_feature(GeoReadCtx *c, const cJSON *f, FeatureRec *rec)
+{
+	const cJSON *v;
+	const cJSON *geom;
+	const cJSON *type;
+	const cJSON *coords;
+	char		q[FEED_QUOTE_BUF];
+	size_t		n;
+	size_t		i;
+
+	rec->name = NULL;
+	rec->npolygons = 0;
+	rec->polygons = NULL;
+	if (!J_IS_OBJECT(f))
+		return geo_fail(c, "feature is %s, not an object",
+						feed_json_type_phrase(f));
+	if (!read_properties(c, f, rec))
+		return false;
+
 	geom = geo_member(f, "geometry");
 	if (geom == NULL)
 		return geo_fail(c, "geometry is missing");

@@ -206,6 +206,50 @@ count_band_entries(const struct GeoRingEdges *e, const GeoRing *ring)
 }
 
 /*
+ * Each non-horizontal edge of the ring into the bands it touches, segment
+ * 2 * band + down (down: the edge goes south in the ring's direction).
+ * With edges NULL, counts into start[seg + 1]; else writes the edge at
+ * edges[start[seg]++].
+ */
+static void
+bucket_edges(const struct GeoRingEdges *e, const GeoRing *ring,
+			 int32_t *start, GeoEdge *edges)
+{
+	int			i;
+	int			s;
+
+	for (i = 0; i + 1 < ring->npoints; i++)
+	{
+		const GeoPoint *a = &ring->points[i];
+		const GeoPoint *b = &ring->points[i + 1];
+		const GeoPoint *lo;
+		const GeoPoint *hi;
+		int			down;
+
+		if (a->lat == b->lat)
+			continue;
+		down = a->lat > b->lat;
+		lo = down ? b : a;
+		hi = down ? a : b;
+		for (s = band_of(e, lo->lat); s <= band_of(e, hi->lat); s++)
+		{
+			GeoEdge    *g;
+
+			if (edges == NULL)
+			{
+				start[2 * s + down + 1]++;
+				continue;
+			}
+			g = &edges[start[2 * s + down]++];
+			g->xl = lo->lon;
+			g->yl = lo->lat;
+			g->xu = hi->lon;
+			g->yu = hi->lat;
+		}
+	}
+}
+
+/*
  * About 4 edges per band; fewer bands when long edges would be copied into
  * too many of them.
  */
@@ -270,52 +314,11 @@ geo_ring_build_edges(GeoArena *arena, GeoRing *ring)
 	memset(start, 0, ((size_t) nseg + 1) * sizeof(int32_t));
 
 	/* count into start[seg + 1], then prefix sums: start[seg] = its first */
-	for (i = 0; i + 1 < ring->npoints; i++)
-	{
-		const GeoPoint *a = &ring->points[i];
-		const GeoPoint *b = &ring->points[i + 1];
-		int			b0;
-		int			b1;
-		int			down;
-
-		if (a->lat == b->lat)
-			continue;
-		down = a->lat > b->lat;
-		b0 = band_of(e, down ? b->lat : a->lat);
-		b1 = band_of(e, down ? a->lat : b->lat);
-		for (s = b0; s <= b1; s++)
-			start[2 * s + down + 1]++;
-	}
+	bucket_edges(e, ring, start, NULL);
 	for (s = 0; s < nseg; s++)
 		start[s + 1] += start[s];
 	/* fill, using start[seg] as the cursor: afterwards it is seg's end */
-	for (i = 0; i + 1 < ring->npoints; i++)
-	{
-		const GeoPoint *a = &ring->points[i];
-		const GeoPoint *b = &ring->points[i + 1];
-		const GeoPoint *lo;
-		const GeoPoint *hi;
-		int			b0;
-		int			b1;
-		int			down;
-
-		if (a->lat == b->lat)
-			continue;
-		down = a->lat > b->lat;
-		lo = down ? b : a;
-		hi = down ? a : b;
-		b0 = band_of(e, lo->lat);
-		b1 = band_of(e, hi->lat);
-		for (s = b0; s <= b1; s++)
-		{
-			GeoEdge    *g = &edges[start[2 * s + down]++];
-
-			g->xl = lo->lon;
-			g->yl = lo->lat;
-			g->xu = hi->lon;
-			g->yu = hi->lat;
-		}
-	}
+	bucket_edges(e, ring, start, edges);
 	for (s = nseg; s > 0; s--)
 		start[s] = start[s - 1];
 	start[0] = 0;
