@@ -6,7 +6,15 @@
  * polygons' bounding boxes touch each cell (boxes beyond +-180 wrap
  * around); a lookup looks at the cells of lon, lon + 360 and lon - 360 and
  * runs geo_sector_contains_3d on each candidate, so it returns exactly
- * what a loop over all entries would.  Pure C: no Postgres headers.
+ * what a loop over all entries would.
+ *
+ * A sector whose polygons' boxes cover more than GEO_INDEX_BIG_CELLS cells
+ * (a whole ocean, the globe) is not put in the grid but in a list of big
+ * entries that every lookup also checks: so the grid holds at most that
+ * many cells per entry, and its memory follows what is covered, whatever
+ * the sectors' size (in 0.3.0 3,000 whole-globe features took 800 MB).
+ * geo_index_sector_bytes() is what one entry costs, for the load-time cap
+ * (geometry.h).  Pure C: no Postgres headers.
  */
 #include <math.h>
 #include <stddef.h>
@@ -26,6 +34,9 @@ struct GeoIndex
 	GeoIndexEntry *entries;		/* copies of the caller's */
 	int32_t    *cell_start;		/* GRID_CELLS + 1, cell = row * 360 + col */
 	int32_t    *items;			/* entry numbers, ascending in each cell */
+	int			nbig;
+	int32_t    *big;			/* entries not in the grid, ascending */
+	size_t		bytes;			/* of the block the index is */
 };
 
 /* Column of a floor()ed x + 180, wrapped into 0..359. */
@@ -85,10 +96,56 @@ polygon_cells(const GeoPolygon *p, int *r0, int *r1, int *c0, int *ncols)
 }
 
 /*
+ * The grid cells a sector's polygons cover, counting a cell once per
+ * polygon touching it; stops counting past GEO_INDEX_BIG_CELLS.
+ */
+static size_t
+sector_cells(const GeoSector *s)
+{
+	size_t		cells = 0;
+	int			p;
+
+	for (p = 0; p < s->npolygons && cells <= GEO_INDEX_BIG_CELLS; p++)
+	{
+		int			r0,
+					r1,
+					c0,
+					ncols;
+
+		if (polygon_cells(&s->polygons[p], &r0, &r1, &c0, &ncols))
+			cells += (size_t) (r1 - r0 + 1) * (size_t) ncols;
+	}
+	return cells;
+}
+
+static inline bool
+sector_is_big(const GeoSector *s)
+{
+	return sector_cells(s) > GEO_INDEX_BIG_CELLS;
+}
+
+size_t
+geo_index_sector_bytes(const GeoSector *sector)
+{
+	size_t		cells = sector_cells(sector);
+
+	if (cells > GEO_INDEX_BIG_CELLS)
+		cells = 1;				/* its place in the big list */
+	return sizeof(GeoIndexEntry) + cells * sizeof(int32_t);
+}
+
+size_t
+geo_index_bytes(const GeoIndex *index)
+{
+	return index == NULL ? 0 : index->bytes;
+}
+
+/*
  * Visit the cells of each entry's polygons once per entry: with fill NULL
  * counts into counts[cell], else appends the entry number at
  * fill[counts[cell]++].  stamp (GRID_CELLS) holds the last entry + 1 seen
- * in each cell.  Returns the number of (cell, entry) pairs.
+ * in each cell.  Big entries are skipped.  Returns the number of (cell,
+ * entry) pairs.
  */
 static size_t
 index_pass(const GeoIndexEntry *entries, int nentries, int32_t *stamp,
@@ -103,7 +160,7 @@ index_pass(const GeoIndexEntry *entries, int nentries, int32_t *stamp,
 		const GeoSector *s = entries[e].sector;
 		int			p;
 
-		if (s == NULL)
+		if (s == NULL || sector_is_big(s))
 			continue;
 		for (p = 0; p < s->npolygons; p++)
 		{
@@ -146,10 +203,16 @@ geo_index_build(const GeoIndexEntry *entries, int nentries)
 	size_t		head;
 	size_t		size;
 	char	   *mem;
+	int			nbig = 0;
 	int			i;
 
 	if (nentries < 0 || nentries == INT32_MAX)
 		return NULL;
+	for (i = 0; i < nentries; i++)
+	{
+		if (entries[i].sector != NULL && sector_is_big(entries[i].sector))
+			nbig++;
+	}
 	tmp = cJSON_malloc(2 * (size_t) GRID_CELLS * sizeof(int32_t));
 	if (tmp == NULL)
 		return NULL;
@@ -163,7 +226,7 @@ geo_index_build(const GeoIndexEntry *entries, int nentries)
 
 	head = (sizeof(GeoIndex) + 7) & ~(size_t) 7;
 	size = head + (size_t) nentries * sizeof(GeoIndexEntry) +
-		((size_t) GRID_CELLS + 1) * sizeof(int32_t) + total * sizeof(int32_t);
+		((size_t) GRID_CELLS + 1 + total + (size_t) nbig) * sizeof(int32_t);
 	mem = cJSON_malloc(size);
 	if (mem == NULL)
 	{
@@ -171,13 +234,21 @@ geo_index_build(const GeoIndexEntry *entries, int nentries)
 		return NULL;
 	}
 	index = (GeoIndex *) mem;
+	index->bytes = size;
 	index->nentries = nentries;
 	index->entries = (GeoIndexEntry *) (mem + head);
 	index->cell_start = (int32_t *) (index->entries + nentries);
 	index->items = index->cell_start + GRID_CELLS + 1;
+	index->big = index->items + total;
+	index->nbig = nbig;
 	if (nentries > 0)
 		memcpy(index->entries, entries,
 			   (size_t) nentries * sizeof(GeoIndexEntry));
+	for (i = 0, nbig = 0; i < nentries; i++)
+	{
+		if (entries[i].sector != NULL && sector_is_big(entries[i].sector))
+			index->big[nbig++] = i;
+	}
 
 	/* cell_start from the counts; the fill cursor is a copy */
 	index->cell_start[0] = 0;
@@ -196,42 +267,33 @@ geo_index_free(GeoIndex *index)
 		cJSON_free(index);
 }
 
-int
-geo_index_lookup(const GeoIndex *index, double lon, double lat,
-				 bool has_altitude, int32_t altitude_ft,
-				 const GeoIndexEntry **out, int max)
+/*
+ * The candidate lists of a point: the cells of lon, lon + 360 and lon - 360
+ * (the same shifted longitudes as geo_sector_contains tests), each once,
+ * then the big entries.  Returns how many lists (at most 4).
+ */
+static int
+candidate_lists(const GeoIndex *index, double lon, double lat,
+				const int32_t **it, const int32_t **end)
 {
-	const int32_t *it[3];
-	const int32_t *end[3];
 	int			cols[3];
 	int			ncols = 0;
-	int			row;
-	int			count = 0;
+	int			row = row_of(lat);
 	int			i;
 	int			j;
 
-	if (index == NULL || isnan(lat) || isnan(lon))
-		return 0;
-	row = row_of(lat);
-	/* the same shifted longitudes as geo_sector_contains tests */
+	for (i = 0; i < 3; i++)
 	{
-		double		t[3];
+		double		t = i == 0 ? lon : i == 1 ? lon + 360.0 : lon - 360.0;
+		int			c = wrap_col(floor(t + 180.0));
 
-		t[0] = lon;
-		t[1] = lon + 360.0;
-		t[2] = lon - 360.0;
-		for (i = 0; i < 3; i++)
+		for (j = 0; j < ncols; j++)
 		{
-			int			c = wrap_col(floor(t[i] + 180.0));
-
-			for (j = 0; j < ncols; j++)
-			{
-				if (cols[j] == c)
-					break;
-			}
-			if (j == ncols)
-				cols[ncols++] = c;
+			if (cols[j] == c)
+				break;
 		}
+		if (j == ncols)
+			cols[ncols++] = c;
 	}
 	for (i = 0; i < ncols; i++)
 	{
@@ -240,21 +302,40 @@ geo_index_lookup(const GeoIndex *index, double lon, double lat,
 		it[i] = index->items + index->cell_start[cell];
 		end[i] = index->items + index->cell_start[cell + 1];
 	}
+	it[ncols] = index->big;
+	end[ncols] = index->big + index->nbig;
+	return ncols + 1;
+}
 
-	/* merge the (ascending) candidate lists */
+int
+geo_index_lookup(const GeoIndex *index, double lon, double lat,
+				 bool has_altitude, int32_t altitude_ft,
+				 const GeoIndexEntry **out, int max)
+{
+	const int32_t *it[4];
+	const int32_t *end[4];
+	int			nlists;
+	int			count = 0;
+	int			i;
+
+	if (index == NULL || isnan(lat) || isnan(lon))
+		return 0;
+	nlists = candidate_lists(index, lon, lat, it, end);
+
+	/* merge the (ascending) candidate lists: entry order, each once */
 	for (;;)
 	{
 		const GeoIndexEntry *e;
 		int32_t		best = INT32_MAX;
 
-		for (i = 0; i < ncols; i++)
+		for (i = 0; i < nlists; i++)
 		{
 			if (it[i] < end[i] && *it[i] < best)
 				best = *it[i];
 		}
 		if (best == INT32_MAX)
 			break;
-		for (i = 0; i < ncols; i++)
+		for (i = 0; i < nlists; i++)
 		{
 			if (it[i] < end[i] && *it[i] == best)
 				it[i]++;

@@ -136,3 +136,175 @@ geo_free_set(GeoSectorSet *set)
 	geo_arena_destroy((GeoArena *) set->arena);
 	memset(set, 0, sizeof(*set));
 }
+
+
+/* ------------------------------------------------------------------------
+ * A compact copy
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * n bytes as the arena hands them out (aligned): the copy's size must be
+ * exact, or its last few allocations open a second block twice as big.
+ */
+static inline size_t
+aligned(size_t n)
+{
+	return n == 0 ? ARENA_ALIGN : (n + ARENA_ALIGN - 1) & ~(size_t) (ARENA_ALIGN - 1);
+}
+
+/* Bytes of the points and bands of a ring, for sizing the copy's arena. */
+static size_t
+ring_bytes(const GeoRing *ring)
+{
+	size_t		n = aligned((size_t) ring->npoints * sizeof(GeoPoint));
+	const struct GeoRingEdges *e = ring->edges;
+
+	if (e != NULL)
+	{
+		n += aligned(sizeof(*e));
+		if (e->nbands > 0)
+			n += aligned((2 * (size_t) e->nbands + 1) * sizeof(int32_t)) +
+				aligned((size_t) e->start[2 * e->nbands] * sizeof(GeoEdge));
+	}
+	return n;
+}
+
+static bool
+copy_ring(GeoArena *a, const GeoRing *src, GeoRing *dst)
+{
+	const struct GeoRingEdges *e = src->edges;
+
+	dst->npoints = src->npoints;
+	dst->points = geo_arena_array(a, (size_t) src->npoints, sizeof(GeoPoint));
+	dst->edges = NULL;
+	if (dst->points == NULL)
+		return false;
+	memcpy(dst->points, src->points, (size_t) src->npoints * sizeof(GeoPoint));
+	if (e != NULL)
+	{
+		struct GeoRingEdges *d = geo_arena_alloc(a, sizeof(*d));
+
+		if (d == NULL)
+			return false;
+		*d = *e;
+		if (e->nbands > 0)
+		{
+			size_t		nstart = 2 * (size_t) e->nbands + 1;
+			size_t		nedges = (size_t) e->start[2 * e->nbands];
+			int32_t    *start = geo_arena_array(a, nstart, sizeof(int32_t));
+			GeoEdge    *edges = geo_arena_array(a, nedges, sizeof(GeoEdge));
+
+			if (start == NULL || edges == NULL)
+				return false;
+			memcpy(start, e->start, nstart * sizeof(int32_t));
+			memcpy(edges, e->edges, nedges * sizeof(GeoEdge));
+			d->start = start;
+			d->edges = edges;
+		}
+		dst->edges = d;
+	}
+	return true;
+}
+
+static bool
+copy_sector(GeoArena *a, const GeoSector *src, GeoSector *dst)
+{
+	int			p;
+	int			r;
+
+	*dst = *src;
+	dst->name = geo_arena_strdup(a, src->name);
+	dst->polygons = geo_arena_array(a, (size_t) src->npolygons,
+									sizeof(GeoPolygon));
+	if (dst->name == NULL || dst->polygons == NULL)
+		return false;
+	for (p = 0; p < src->npolygons; p++)
+	{
+		const GeoPolygon *sp = &src->polygons[p];
+		GeoPolygon *dp = &dst->polygons[p];
+
+		*dp = *sp;
+		dp->rings = geo_arena_array(a, (size_t) sp->nrings, sizeof(GeoRing));
+		if (dp->rings == NULL)
+			return false;
+		for (r = 0; r < sp->nrings; r++)
+		{
+			if (!copy_ring(a, &sp->rings[r], &dp->rings[r]))
+				return false;
+		}
+	}
+	return true;
+}
+
+bool
+geo_copy_set(const GeoSectorSet *src, GeoSectorSet *dst)
+{
+	GeoArena   *a;
+	size_t		size = 0;
+	int			s;
+	int			p;
+	int			r;
+
+	memset(dst, 0, sizeof(*dst));
+	for (s = 0; s < src->nsectors; s++)
+	{
+		const GeoSector *sec = &src->sectors[s];
+
+		size += aligned(strlen(sec->name) + 1) +
+			aligned((size_t) sec->npolygons * sizeof(GeoPolygon));
+		for (p = 0; p < sec->npolygons; p++)
+		{
+			size += aligned((size_t) sec->polygons[p].nrings * sizeof(GeoRing));
+			for (r = 0; r < sec->polygons[p].nrings; r++)
+				size += ring_bytes(&sec->polygons[p].rings[r]);
+		}
+	}
+	size += aligned((size_t) src->nsectors * sizeof(GeoSector)) +
+		aligned((size_t) src->nrepairs * sizeof(GeoMessage));
+	a = geo_arena_create(size);
+	if (a == NULL)
+		return false;
+	*dst = *src;
+	dst->arena = a;
+	dst->sectors = geo_arena_array(a, (size_t) src->nsectors, sizeof(GeoSector));
+	dst->repairs = geo_arena_array(a, (size_t) src->nrepairs, sizeof(GeoMessage));
+	if (dst->sectors == NULL || dst->repairs == NULL)
+		goto fail;
+	if (src->nrepairs > 0)
+		memcpy(dst->repairs, src->repairs,
+			   (size_t) src->nrepairs * sizeof(GeoMessage));
+	for (s = 0; s < src->nsectors; s++)
+	{
+		if (!copy_sector(a, &src->sectors[s], &dst->sectors[s]))
+			goto fail;
+	}
+	return true;
+
+fail:
+	geo_arena_destroy(a);
+	memset(dst, 0, sizeof(*dst));
+	return false;
+}
+
+GeoSetCost
+geo_set_cost(const GeoSectorSet *set)
+{
+	GeoSetCost	cost = {0, 0};
+	int			s;
+	int			p;
+	int			r;
+
+	for (s = 0; s < set->nsectors; s++)
+	{
+		const GeoSector *sec = &set->sectors[s];
+
+		cost.index_bytes += geo_index_sector_bytes(sec);
+		for (p = 0; p < sec->npolygons; p++)
+		{
+			for (r = 0; r < sec->polygons[p].nrings; r++)
+				cost.vertices += (size_t) sec->polygons[p].rings[r].npoints;
+		}
+	}
+	return cost;
+}

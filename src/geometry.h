@@ -107,6 +107,32 @@ extern bool geo_read_geojson(const char *text, size_t len,
 							 GeoSectorSet *set, GeoMessage *err);
 extern void geo_free_set(GeoSectorSet *set);
 
+/*
+ * A compact copy of *src into *dst (its own arena, sized to fit, through
+ * cJSON_malloc like the reader): a set read with a parser's garbage around
+ * it can be kept without that garbage.  False when out of memory (*dst
+ * empty).
+ */
+extern bool geo_copy_set(const GeoSectorSet *src, GeoSectorSet *dst);
+
+/*
+ * What a set costs every backend that indexes it, and the caps a load
+ * checks against the total of all sets (README, "Loading sectors"): the
+ * vertices (each kept with its edges, about 60 bytes) and the index's
+ * bytes (geo_index_sector_bytes of each sector; a fixed 260 kB grid
+ * besides).  So a set that loads can always be indexed.
+ */
+typedef struct GeoSetCost
+{
+	size_t		vertices;
+	size_t		index_bytes;
+} GeoSetCost;
+
+#define GEO_MAX_VERTICES ((size_t) 2000000)
+#define GEO_MAX_INDEX_BYTES ((size_t) 64 * 1024 * 1024)
+
+extern GeoSetCost geo_set_cost(const GeoSectorSet *set);
+
 /* Point in one polygon / one sector (2-D; no altitude check). */
 extern bool geo_polygon_contains(const GeoPolygon *poly, double lon, double lat);
 extern bool geo_sector_contains(const GeoSector *sector, double lon, double lat);
@@ -117,9 +143,12 @@ extern bool geo_sector_contains_3d(const GeoSector *sector, double lon,
 
 /*
  * A spatial index over sectors of one or more sets (a uniform grid of
- * candidate lists over bounding boxes).  The sectors must outlive it; the
- * entries are copied.  NULL when out of memory.
+ * candidate lists over bounding boxes; a sector whose boxes cover more than
+ * GEO_INDEX_BIG_CELLS cells of 1 x 1 degree is checked for every point
+ * instead).  The sectors must outlive it; the entries are copied.  NULL
+ * when out of memory.
  */
+#define GEO_INDEX_BIG_CELLS 4096
 typedef struct GeoIndex GeoIndex;
 typedef struct GeoIndexEntry
 {
@@ -129,6 +158,9 @@ typedef struct GeoIndexEntry
 
 extern GeoIndex *geo_index_build(const GeoIndexEntry *entries, int nentries);
 extern void geo_index_free(GeoIndex *index);
+/* The index's size in bytes; what one sector costs in an index. */
+extern size_t geo_index_bytes(const GeoIndex *index);
+extern size_t geo_index_sector_bytes(const GeoSector *sector);
 /*
  * Every entry whose sector contains the point (and altitude, as
  * geo_sector_contains_3d), in entry order; returns how many, writing at most
