@@ -19,25 +19,8 @@ SELECT * FROM vatsim.load_sectors('v', $${"type": "FeatureCollection", "features
   {"type": "Feature", "properties": {"name": "HIGH", "lo": 10000, "hi": 60000}, "geometry": {"type": "Polygon", "coordinates": [[[5,0],[6,0],[6,1],[5,1],[5,0]]]}}]}$$,
   'name', 'lo', 'hi');
 
--- A pilot record and a snapshot at minute:second offsets from a base time
-CREATE FUNCTION pg_temp.p(callsign text, lat float8, lon float8, gs int, alt int DEFAULT 30000)
-RETURNS jsonb LANGUAGE sql AS $$
-    SELECT jsonb_build_object('cid', 1000000 + ascii(callsign) * 100 + length(callsign), 'callsign', callsign,
-                              'latitude', lat, 'longitude', lon, 'altitude', alt, 'groundspeed', gs,
-                              'heading', 90, 'transponder', '2000', 'flight_plan', NULL,
-                              'logon_time', '2024-01-01T00:00:00Z')
-$$;
-CREATE FUNCTION pg_temp.snap(seconds int, VARIADIC pilots jsonb[] DEFAULT '{}') RETURNS text LANGUAGE sql AS $$
-    SELECT (vatsim.ingest(jsonb_build_object(
-        'general', jsonb_build_object('version', 3, 'update_timestamp',
-                   to_char((timestamptz '2024-01-01 01:00:00+00' + seconds * interval '1 s') AT TIME ZONE 'UTC',
-                           'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
-        'pilots', to_jsonb(pilots), 'controllers', '[]'::jsonb, 'atis', '[]'::jsonb,
-        'prefiles', '[]'::jsonb, 'servers', '[]'::jsonb)::text)).status
-$$;
-CREATE FUNCTION pg_temp.t(seconds int) RETURNS timestamptz LANGUAGE sql AS $$
-    SELECT timestamptz '2024-01-01 01:00:00+00' + seconds * interval '1 s'
-$$;
+-- Pilot records and snapshots at second offsets from a base time
+\i test/sql/snapshots.sql
 -- A flight's intervals in one set, as text: SECTOR[entry..exit reason]
 CREATE FUNCTION pg_temp.iv(cs text, set text DEFAULT 't') RETURNS text LANGUAGE sql AS $$
     SELECT coalesce(string_agg(format('%s[%s..%s %s]', sector,
@@ -48,7 +31,7 @@ CREATE FUNCTION pg_temp.iv(cs text, set text DEFAULT 't') RETURNS text LANGUAGE 
 $$;
 
 -- Enter: 59 kt is too slow, 60 kt enters; overlap gives two intervals
-SELECT is(pg_temp.snap(0, pg_temp.p('SLOW59', 0.2, 0.2, 59), pg_temp.p('FAST60', 0.2, 0.2, 60),
+SELECT is(pg_temp.snap_status(0, pg_temp.p('SLOW59', 0.2, 0.2, 59), pg_temp.p('FAST60', 0.2, 0.2, 60),
                           pg_temp.p('OVER', 0.7, 0.7, 250)), 'ingested', 't=0 ingested');
 SELECT is(pg_temp.iv('SLOW59'), '', '59 kt inside A: no interval');
 SELECT is(pg_temp.iv('FAST60'), 'A[0.. open]', '60 kt inside A: an interval opens');
@@ -57,7 +40,7 @@ SELECT is((SELECT entry_lat || ',' || entry_lon || ',' || entry_altitude FROM va
           '0.2,0.2,30000', 'entry position and altitude are the snapshot''s');
 
 -- Leave: OVER moves from A+C into B+C; A closes at t=15 with the last position inside A
-SELECT is(pg_temp.snap(15, pg_temp.p('SLOW59', 0.2, 0.3, 59), pg_temp.p('FAST60', 0.2, 0.3, 120),
+SELECT is(pg_temp.snap_status(15, pg_temp.p('SLOW59', 0.2, 0.3, 59), pg_temp.p('FAST60', 0.2, 0.3, 120),
                            pg_temp.p('OVER', 0.7, 1.2, 250)), 'ingested', 't=15 ingested');
 SELECT is(pg_temp.iv('OVER'), 'A[0..15 left] C[0.. open] B[15.. open]', 'leaving A closes it, C stays open, B opens');
 SELECT is((SELECT exit_lat || ',' || exit_lon FROM vatsim.sector_occupancy WHERE callsign = 'OVER' AND sector = 'A'),
@@ -67,57 +50,57 @@ SELECT is((SELECT duration FROM vatsim.sector_occupancy WHERE callsign = 'OVER' 
 SELECT is(pg_temp.iv('SLOW59'), '', 'still too slow to enter');
 
 -- Slow: one slow poll keeps the interval, a fast one resets the count
-SELECT is(pg_temp.snap(30, pg_temp.p('FAST60', 0.2, 0.3, 29), pg_temp.p('OVER', 0.7, 1.3, 250)), 'ingested', 't=30');
+SELECT is(pg_temp.snap_status(30, pg_temp.p('FAST60', 0.2, 0.3, 29), pg_temp.p('OVER', 0.7, 1.3, 250)), 'ingested', 't=30');
 SELECT is(pg_temp.iv('FAST60'), 'A[0.. open]', 'one slow poll (29 kt): still open');
-SELECT is(pg_temp.snap(45, pg_temp.p('FAST60', 0.2, 0.3, 30), pg_temp.p('OVER', 0.7, 1.3, 250)), 'ingested', 't=45');
+SELECT is(pg_temp.snap_status(45, pg_temp.p('FAST60', 0.2, 0.3, 30), pg_temp.p('OVER', 0.7, 1.3, 250)), 'ingested', 't=45');
 SELECT is(pg_temp.iv('FAST60'), 'A[0.. open]', '30 kt is not slow: the count resets');
-SELECT is(pg_temp.snap(60, pg_temp.p('FAST60', 0.2, 0.31, 10), pg_temp.p('OVER', 0.7, 1.3, 250)), 'ingested', 't=60');
+SELECT is(pg_temp.snap_status(60, pg_temp.p('FAST60', 0.2, 0.31, 10), pg_temp.p('OVER', 0.7, 1.3, 250)), 'ingested', 't=60');
 SELECT is(pg_temp.iv('FAST60'), 'A[0.. open]', 'first slow poll after the reset: open');
-SELECT is(pg_temp.snap(75, pg_temp.p('FAST60', 0.2, 0.32, 0), pg_temp.p('OVER', 0.7, 1.3, 250)), 'ingested', 't=75');
+SELECT is(pg_temp.snap_status(75, pg_temp.p('FAST60', 0.2, 0.32, 0), pg_temp.p('OVER', 0.7, 1.3, 250)), 'ingested', 't=75');
 SELECT is(pg_temp.iv('FAST60'), 'A[0..75 slow]', 'exactly two slow polls: closed as slow');
 SELECT is((SELECT exit_lat || ',' || exit_lon FROM vatsim.sector_occupancy WHERE callsign = 'FAST60'),
           '0.2,0.32', 'a slow exit is at this position');
 
 -- Re-entry: OVER goes back into A
-SELECT is(pg_temp.snap(90, pg_temp.p('OVER', 0.7, 0.8, 250)), 'ingested', 't=90');
+SELECT is(pg_temp.snap_status(90, pg_temp.p('OVER', 0.7, 0.8, 250)), 'ingested', 't=90');
 SELECT is(pg_temp.iv('OVER'), 'A[0..15 left] C[0.. open] B[15..90 left] A[90.. open]', 're-entering A opens a new interval');
 
 -- Gone: absent exactly stale_after (300 s) is not gone; longer is
-SELECT is(pg_temp.snap(390), 'ingested', 't=390: OVER absent for exactly 300 s');
+SELECT is(pg_temp.snap_status(390), 'ingested', 't=390: OVER absent for exactly 300 s');
 SELECT is(pg_temp.iv('OVER'), 'A[0..15 left] C[0.. open] B[15..90 left] A[90.. open]', 'absent exactly stale_after: still open');
-SELECT is(pg_temp.snap(391), 'ingested', 't=391: absent for 301 s');
+SELECT is(pg_temp.snap_status(391), 'ingested', 't=391: absent for 301 s');
 SELECT is(pg_temp.iv('OVER'), 'A[0..15 left] C[0..90 gone] B[15..90 left] A[90..90 gone]',
           'absent longer than stale_after: closed as gone at the last-seen time');
 SELECT is((SELECT count(*)::int FROM vatsim.occupancy_state s JOIN vatsim.flights f USING (flight_id) WHERE f.callsign = 'OVER'),
           0, 'and its tracker state is dropped');
 
 -- A flight that comes back sooner keeps its intervals
-SELECT is(pg_temp.snap(400, pg_temp.p('BACK', 0.5, 1.5, 200)), 'ingested', 't=400');
-SELECT is(pg_temp.snap(640), 'ingested', 't=640: BACK absent 240 s');
-SELECT is(pg_temp.snap(655, pg_temp.p('BACK', 0.5, 1.6, 200)), 'ingested', 't=655: BACK is back');
+SELECT is(pg_temp.snap_status(400, pg_temp.p('BACK', 0.5, 1.5, 200)), 'ingested', 't=400');
+SELECT is(pg_temp.snap_status(640), 'ingested', 't=640: BACK absent 240 s');
+SELECT is(pg_temp.snap_status(655, pg_temp.p('BACK', 0.5, 1.6, 200)), 'ingested', 't=655: BACK is back');
 SELECT is(pg_temp.iv('BACK'), 'B[400.. open]', 'a flight back within stale_after keeps its interval');
 
 -- Altitude bands: the floor belongs to the band above
-SELECT is(pg_temp.snap(670, pg_temp.p('CLIMB', 0.5, 5.5, 300, 9999)), 'ingested', 't=670');
+SELECT is(pg_temp.snap_status(670, pg_temp.p('CLIMB', 0.5, 5.5, 300, 9999)), 'ingested', 't=670');
 SELECT is(pg_temp.iv('CLIMB', 'v'), 'LOW[670.. open]', '9,999 ft: LOW');
-SELECT is(pg_temp.snap(685, pg_temp.p('CLIMB', 0.5, 5.5, 300, 10000)), 'ingested', 't=685');
+SELECT is(pg_temp.snap_status(685, pg_temp.p('CLIMB', 0.5, 5.5, 300, 10000)), 'ingested', 't=685');
 SELECT is(pg_temp.iv('CLIMB', 'v'), 'LOW[670..685 left] HIGH[685.. open]', '10,000 ft: leaves LOW, enters HIGH');
 
 -- A duplicate snapshot changes nothing
 CREATE TEMP TABLE fp AS SELECT md5(string_agg(o::text, '|' ORDER BY occupancy_id)) AS h FROM vatsim.sector_occupancy o;
-SELECT is(pg_temp.snap(685, pg_temp.p('CLIMB', 0.5, 5.6, 300, 20000)), 'duplicate', 'the same update_timestamp again: duplicate');
+SELECT is(pg_temp.snap_status(685, pg_temp.p('CLIMB', 0.5, 5.6, 300, 20000)), 'duplicate', 'the same update_timestamp again: duplicate');
 SELECT is((SELECT md5(string_agg(o::text, '|' ORDER BY occupancy_id)) FROM vatsim.sector_occupancy o), (SELECT h FROM fp),
           'and no interval changed');
 
 -- Only the tracked sets take part
 SET vatsim_ingest.occupancy_sets = 'v';
-SELECT is(pg_temp.snap(700, pg_temp.p('CLIMB', 0.5, 5.5, 300, 10000), pg_temp.p('ONLYT', 0.5, 0.2, 300)), 'ingested', 't=700');
+SELECT is(pg_temp.snap_status(700, pg_temp.p('CLIMB', 0.5, 5.5, 300, 10000), pg_temp.p('ONLYT', 0.5, 0.2, 300)), 'ingested', 't=700');
 SELECT is(pg_temp.iv('ONLYT'), '', 'occupancy_sets = v: no interval in set t');
 RESET vatsim_ingest.occupancy_sets;
 
 -- Region: history only inside the union of the region set
 SET vatsim_ingest.region = 'v';
-SELECT is(pg_temp.snap(715, pg_temp.p('CLIMB', 0.5, 5.5, 300, 10000), pg_temp.p('OUTSIDE', 0.5, 0.2, 300)), 'ingested', 't=715');
+SELECT is(pg_temp.snap_status(715, pg_temp.p('CLIMB', 0.5, 5.5, 300, 10000), pg_temp.p('OUTSIDE', 0.5, 0.2, 300)), 'ingested', 't=715');
 SELECT is((SELECT count(*)::int FROM vatsim.pilots p WHERE p.callsign = 'OUTSIDE' AND p.flight_id IS NULL), 1,
           'a pilot outside the region is current state only: no flight');
 RESET vatsim_ingest.region;

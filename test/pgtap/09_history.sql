@@ -12,23 +12,7 @@ SELECT * FROM vatsim.load_sectors('t', $${"type": "FeatureCollection", "features
   {"type": "Feature", "properties": {"name": "A"}, "geometry": {"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,1],[0,0]]]}},
   {"type": "Feature", "properties": {"name": "B"}, "geometry": {"type": "Polygon", "coordinates": [[[1,0],[2,0],[2,1],[1,1],[1,0]]]}}]}$$);
 
-CREATE FUNCTION pg_temp.p(callsign text, lat float8, lon float8, gs int)
-RETURNS jsonb LANGUAGE sql AS $$
-    SELECT jsonb_build_object('cid', 2000000 + length(callsign) * 1000 + ascii(right(callsign, 1)),
-                              'callsign', callsign, 'latitude', lat, 'longitude', lon, 'altitude', 30000,
-                              'groundspeed', gs, 'heading', 90, 'transponder', '2000', 'flight_plan', NULL,
-                              'logon_time', '2024-01-01T00:00:00Z')
-$$;
-CREATE FUNCTION pg_temp.t(seconds int) RETURNS timestamptz LANGUAGE sql AS $$
-    SELECT timestamptz '2024-01-01 01:00:00+00' + seconds * interval '1 s'
-$$;
-CREATE FUNCTION pg_temp.snap(seconds int, VARIADIC pilots jsonb[] DEFAULT '{}') RETURNS vatsim.ingest_result LANGUAGE sql AS $$
-    SELECT vatsim.ingest(jsonb_build_object(
-        'general', jsonb_build_object('version', 3, 'update_timestamp',
-                   to_char(pg_temp.t(seconds) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')),
-        'pilots', to_jsonb(pilots), 'controllers', '[]'::jsonb, 'atis', '[]'::jsonb,
-        'prefiles', '[]'::jsonb, 'servers', '[]'::jsonb)::text)
-$$;
+\i test/sql/snapshots.sql
 
 -- F1 flies A -> B and lands in B; F2 flies B -> A and leaves A
 \o /dev/null
