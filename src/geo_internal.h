@@ -63,11 +63,11 @@ struct GeoRingEdges
 extern bool geo_ring_build_edges(GeoArena *arena, GeoRing *ring);
 
 /* The GeoJSON reader's state (geo_read.c, geo_read_ring.c). */
-typedef struct RepairNode
+typedef struct GeoRepairNode
 {
-	struct RepairNode *next;
+	struct GeoRepairNode *next;
 	GeoMessage	msg;
-} RepairNode;
+} GeoRepairNode;
 
 typedef struct GeoReadCtx
 {
@@ -79,8 +79,8 @@ typedef struct GeoReadCtx
 	GeoMessage *err;
 	int			feature;		/* being read; -1 the document */
 	const char *name;			/* its name when known */
-	RepairNode *repairs;		/* oldest first */
-	RepairNode **repairs_tail;
+	GeoRepairNode *repairs;		/* oldest first */
+	GeoRepairNode **repairs_tail;
 	int			nrepairs;
 } GeoReadCtx;
 

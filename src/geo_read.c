@@ -346,7 +346,7 @@ geo_read_geojson(const char *text, size_t len, const char *name_key,
 	const cJSON *features;
 	const cJSON *f;
 	FeatureRec *recs = NULL;
-	RepairNode *r;
+	GeoRepairNode *r;
 	char		q[FEED_QUOTE_BUF];
 	size_t		n;
 	int			i;

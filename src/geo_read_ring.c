@@ -71,7 +71,7 @@ geo_fail(GeoReadCtx *c, const char *fmt,...)
 bool
 geo_repair(GeoReadCtx *c, const char *fmt,...)
 {
-	RepairNode *r = geo_arena_alloc(c->arena, sizeof(RepairNode));
+	GeoRepairNode *r = geo_arena_alloc(c->arena, sizeof(GeoRepairNode));
 	va_list		ap;
 
 	if (r == NULL)
