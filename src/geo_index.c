@@ -270,7 +270,7 @@ geo_index_free(GeoIndex *index)
 /*
  * The candidate lists of a point: the cells of lon, lon + 360 and lon - 360
  * (the same shifted longitudes as geo_sector_contains tests), each once,
- * then the big entries.  Returns how many lists (at most 4).
+ * then the big entries if any.  Returns how many lists (at most 4).
  */
 static int
 candidate_lists(const GeoIndex *index, double lon, double lat,
@@ -302,6 +302,8 @@ candidate_lists(const GeoIndex *index, double lon, double lat,
 		it[i] = index->items + index->cell_start[cell];
 		end[i] = index->items + index->cell_start[cell + 1];
 	}
+	if (index->nbig == 0)
+		return ncols;
 	it[ncols] = index->big;
 	end[ncols] = index->big + index->nbig;
 	return ncols + 1;

@@ -23,7 +23,9 @@
  *	  and lon-360, so both forms work.
  *	- Altitude bands: a sector with a floor and/or ceiling (feet) contains
  *	  a point only when floor <= altitude < ceiling; a NULL altitude never
- *	  matches a banded sector, and matches an unbanded one.
+ *	  matches a banded sector, and matches an unbanded one.  A floor of
+ *	  INT32_MIN or a ceiling of INT32_MAX is refused when read: those are
+ *	  GEO_NO_FLOOR / GEO_NO_CEILING.
  */
 #ifndef VATSIM_GEOMETRY_H
 #define VATSIM_GEOMETRY_H
@@ -118,7 +120,7 @@ extern bool geo_copy_set(const GeoSectorSet *src, GeoSectorSet *dst);
 /*
  * What a set costs every backend that indexes it, and the caps a load
  * checks against the total of all sets (README, "Loading sectors"): the
- * vertices (each kept with its edges, about 60 bytes) and the index's
+ * vertices (each kept with its edges, about 70 bytes) and the index's
  * bytes (geo_index_sector_bytes of each sector; a fixed 260 kB grid
  * besides).  So a set that loads can always be indexed.
  */
@@ -128,7 +130,7 @@ typedef struct GeoSetCost
 	size_t		index_bytes;
 } GeoSetCost;
 
-#define GEO_MAX_VERTICES ((size_t) 2000000)
+#define GEO_MAX_VERTICES ((size_t) 1000000)
 #define GEO_MAX_INDEX_BYTES ((size_t) 64 * 1024 * 1024)
 
 extern GeoSetCost geo_set_cost(const GeoSectorSet *set);
@@ -148,7 +150,7 @@ extern bool geo_sector_contains_3d(const GeoSector *sector, double lon,
  * instead).  The sectors must outlive it; the entries are copied.  NULL
  * when out of memory.
  */
-#define GEO_INDEX_BIG_CELLS 4096
+#define GEO_INDEX_BIG_CELLS 16384
 typedef struct GeoIndex GeoIndex;
 typedef struct GeoIndexEntry
 {

@@ -1358,9 +1358,9 @@ test_index_bounded(void)
 	geo_index_free(index);
 
 	/*
-	 * A mix: every third whole-globe, the rest rectangles from 1 to 120
-	 * degrees wide (some over GEO_INDEX_BIG_CELLS), some across the
-	 * antimeridian, some banded.
+	 * A mix: every third whole-globe, the rest rectangles from 1 to 240
+	 * degrees wide and 1 to 100 high (some over GEO_INDEX_BIG_CELLS), some
+	 * across the antimeridian, some banded.
 	 */
 	for (i = 0; i < NMIX; i++)
 	{
@@ -1374,8 +1374,8 @@ test_index_bounded(void)
 		}
 		else
 		{
-			double		w = rng_uniform(1, 120);
-			double		h = rng_uniform(1, 80);
+			double		w = rng_uniform(1, 240);
+			double		h = rng_uniform(1, 100);
 			double		x0 = rng_uniform(-180, 180);
 			double		y0 = rng_uniform(-90, 90 - h);
 			GeoPoint	r[5] = {{x0, y0}, {x0 + w, y0}, {x0 + w, y0 + h}, {x0, y0 + h}, {x0, y0}};
