@@ -31,7 +31,11 @@ OBJS = \
 	src/ingest.o \
 	src/worker_status.o \
 	src/worker.o \
-	src/geometry.o \
+	src/geo_set.o \
+	src/geo_ring.o \
+	src/geo_read_ring.o \
+	src/geo_read.o \
+	src/geo_index.o \
 	src/sectors.o \
 	src/occupancy.o \
 	src/history.o

@@ -107,6 +107,12 @@ $$;
 -- Sector sets: replacing a large set, bounded index (findings 7, 8)
 -- ---------------------------------------------------------------------------
 
+-- Deleting a sector cascades to its features by (sector_set, sector): without
+-- an index each sector's cascade read every feature of the set, so replacing
+-- or deleting a set took time quadratic in its size.  (sector_occupancy and
+-- occupancy_state have no foreign key to sectors: nothing cascades there.)
+CREATE INDEX sector_features_sector_idx ON vatsim.sector_features (sector_set, sector);
+
 -- (end of sector sets part)
 
 

@@ -1,9 +1,12 @@
 /*
  * geometry.h
  *		Airspace sectors as planar lon/lat polygons, point-in-polygon and a
- *		spatial index: the geometry under stage 5 (fetch -> parse -> filter
- *		-> store -> SECTORS -> summaries).  Pure C (C11, libm): no Postgres
- *		headers, so it can be unit-tested and fuzzed alone.
+ *		spatial index: the geometry under sectors.c.  Pure C (C11, libm):
+ *		no Postgres headers, so it can be unit-tested and fuzzed alone.
+ *
+ * Implemented by geo_read.c and geo_read_ring.c (GeoJSON), geo_ring.c
+ * (point in polygon), geo_index.c (the grid) and geo_set.c (memory);
+ * geo_internal.h is what they share.
  *
  * Rules (documented in README, "Sectors"):
  *	- A point is in a polygon when it is inside the outer ring and inside
@@ -20,7 +23,9 @@
  *	  and lon-360, so both forms work.
  *	- Altitude bands: a sector with a floor and/or ceiling (feet) contains
  *	  a point only when floor <= altitude < ceiling; a NULL altitude never
- *	  matches a banded sector, and matches an unbanded one.
+ *	  matches a banded sector, and matches an unbanded one.  A floor of
+ *	  INT32_MIN or a ceiling of INT32_MAX is refused when read: those are
+ *	  GEO_NO_FLOOR / GEO_NO_CEILING.
  */
 #ifndef VATSIM_GEOMETRY_H
 #define VATSIM_GEOMETRY_H
@@ -39,7 +44,7 @@ typedef struct GeoPoint
 } GeoPoint;
 
 /*
- * edges: private to geometry.c, the ring's edges bucketed into latitude
+ * edges: private to geo_ring.c, the ring's edges bucketed into latitude
  * bands, built by geo_read_geojson.  A ring built by hand leaves it NULL
  * and every edge is scanned (same answers, slower).
  */
@@ -96,13 +101,39 @@ typedef struct GeoSectorSet
  * sector.  strict makes every repair an error.  On error returns false with
  * *err filled (feature index, name, sentence) and *set left empty.
  * Allocation with malloc (pure C users) or through the cJSON hooks: see
- * geometry.c.
+ * geo_set.c.
  */
 extern bool geo_read_geojson(const char *text, size_t len,
 							 const char *name_key, const char *floor_key,
 							 const char *ceiling_key, bool strict,
 							 GeoSectorSet *set, GeoMessage *err);
 extern void geo_free_set(GeoSectorSet *set);
+
+/*
+ * A compact copy of *src into *dst (its own arena, sized to fit, through
+ * cJSON_malloc like the reader): a set read with a parser's garbage around
+ * it can be kept without that garbage.  False when out of memory (*dst
+ * empty).
+ */
+extern bool geo_copy_set(const GeoSectorSet *src, GeoSectorSet *dst);
+
+/*
+ * What a set costs every backend that indexes it, and the caps a load
+ * checks against the total of all sets (README, "Loading sectors"): the
+ * vertices (each kept with its edges, about 70 bytes) and the index's
+ * bytes (geo_index_sector_bytes of each sector; a fixed 260 kB grid
+ * besides).  So a set that loads can always be indexed.
+ */
+typedef struct GeoSetCost
+{
+	size_t		vertices;
+	size_t		index_bytes;
+} GeoSetCost;
+
+#define GEO_MAX_VERTICES ((size_t) 1000000)
+#define GEO_MAX_INDEX_BYTES ((size_t) 64 * 1024 * 1024)
+
+extern GeoSetCost geo_set_cost(const GeoSectorSet *set);
 
 /* Point in one polygon / one sector (2-D; no altitude check). */
 extern bool geo_polygon_contains(const GeoPolygon *poly, double lon, double lat);
@@ -114,9 +145,12 @@ extern bool geo_sector_contains_3d(const GeoSector *sector, double lon,
 
 /*
  * A spatial index over sectors of one or more sets (a uniform grid of
- * candidate lists over bounding boxes).  The sectors must outlive it; the
- * entries are copied.  NULL when out of memory.
+ * candidate lists over bounding boxes; a sector whose boxes cover more than
+ * GEO_INDEX_BIG_CELLS cells of 1 x 1 degree is checked for every point
+ * instead).  The sectors must outlive it; the entries are copied.  NULL
+ * when out of memory.
  */
+#define GEO_INDEX_BIG_CELLS 16384
 typedef struct GeoIndex GeoIndex;
 typedef struct GeoIndexEntry
 {
@@ -126,6 +160,9 @@ typedef struct GeoIndexEntry
 
 extern GeoIndex *geo_index_build(const GeoIndexEntry *entries, int nentries);
 extern void geo_index_free(GeoIndex *index);
+/* The index's size in bytes; what one sector costs in an index. */
+extern size_t geo_index_bytes(const GeoIndex *index);
+extern size_t geo_index_sector_bytes(const GeoSector *sector);
 /*
  * Every entry whose sector contains the point (and altitude, as
  * geo_sector_contains_3d), in entry order; returns how many, writing at most

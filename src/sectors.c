@@ -1,9 +1,8 @@
 /*
  * sectors.c
- *		Stage 5 (fetch -> parse -> filter -> store -> SECTORS -> summaries):
- *		sector sets in tables, and the in-memory index every lookup uses.
+ *		Sector sets in tables, and the in-memory index every lookup uses.
  *
- *	vatsim.load_sectors()	read a GeoJSON FeatureCollection (geometry.c),
+ *	vatsim.load_sectors()	read a GeoJSON FeatureCollection (geo_read.c),
  *							replace the set in one transaction
  *	vatsim.sectors_at()		every sector containing a point
  *	vatsim.sectors_changed()	trigger: any change to the sector tables
@@ -11,7 +10,11 @@
  *
  * The index is built once per backend from the tables, on first use after
  * a change, and shared by every call; a relcache invalidation that the
- * trigger sends to all backends at commit marks it stale.
+ * trigger sends to all backends at commit marks it stale.  It is built from
+ * a fresh snapshot, not the caller's: a REPEATABLE READ transaction that
+ * began before a change would otherwise consume the invalidation, build
+ * the old sectors and keep them for the backend's life.  The sets are
+ * parsed in a scratch context and only a compact copy is kept.
  */
 #include "postgres.h"
 
@@ -28,6 +31,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 
 #include "columns.h"
 #include "geometry.h"
@@ -41,11 +45,13 @@ PG_FUNCTION_INFO_V1(vatsim_sectors_changed);
 /* The backend's index: every set, built together. */
 typedef struct SectorCache
 {
-	bool		valid;
+	bool		built;
+	uint64		built_at;		/* sectors_changes before its snapshot */
 	MemoryContext cxt;
 	int			nsets;
 	char	  **set_names;		/* tag of an index entry = position here */
 	GeoSectorSet *sets;
+	GeoSetCost *costs;			/* by set, for the load-time cap */
 	GeoIndex   *index;
 	int			nentries;
 	/* sectors_at's result rows, formed once: (set name, sector name) */
@@ -54,6 +60,14 @@ typedef struct SectorCache
 
 static SectorCache cache;
 static Oid	features_relid = InvalidOid;
+
+/*
+ * Invalidations of vatsim.sector_features seen by this backend.  The cache
+ * is current when no invalidation arrived since just before the snapshot
+ * it was built from: one arriving during the build makes the next call
+ * rebuild.
+ */
+static uint64 sectors_changes = 0;
 
 static SPIPlanPtr delete_set_plan;
 static SPIPlanPtr insert_set_plan;
@@ -67,7 +81,7 @@ static void
 sectors_invalidate(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == features_relid)
-		cache.valid = false;
+		sectors_changes++;
 }
 
 void
@@ -153,7 +167,7 @@ store_sector_set(const char *name, text *geojson, const char *name_key,
 	values[5] = Int32GetDatum(set->nsectors);
 	values[6] = Int32GetDatum(set->nrepairs);
 	if (SPI_execute_plan(insert_set_plan, values, nulls, false, 0) != SPI_OK_INSERT)
-		elog(ERROR, "vatsim_ingest: could not record sector set");
+		elog(ERROR, "could not record sector set \"%s\"", name);
 
 	/* sector, floor, ceiling, features, then the bounding box */
 	for (i = 0; i < 8; i++)
@@ -209,6 +223,35 @@ store_sector_set(const char *name, text *geojson, const char *name_key,
 	store_execute(count_features_plan, values, SPI_OK_UPDATE);
 }
 
+/*
+ * The caps of geometry.h over every loaded set with this one in place of
+ * its namesake: refused here, at load, so that every set that loads can be
+ * indexed in every backend.
+ */
+static void
+check_index_cap(const char *name, const GeoSectorSet *set)
+{
+	GeoSetCost	total = geo_set_cost(set);
+	int			s;
+
+	sectors_lookup_prepare();
+	for (s = 0; s < cache.nsets; s++)
+	{
+		if (strcmp(cache.set_names[s], name) == 0)
+			continue;
+		total.vertices += cache.costs[s].vertices;
+		total.index_bytes += cache.costs[s].index_bytes;
+	}
+	if (total.vertices > GEO_MAX_VERTICES || total.index_bytes > GEO_MAX_INDEX_BYTES)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("cannot load sector set \"%s\": the sector index would be too large", name),
+				errdetail("With this set the sector sets would have %zu vertices and need %zu bytes of index; the limits are %zu vertices and %zu bytes.",
+						  total.vertices, total.index_bytes,
+						  GEO_MAX_VERTICES, GEO_MAX_INDEX_BYTES),
+				errhint("Every backend that looks up sectors holds every set in memory: simplify the polygons, or delete sets that are not needed.  Nothing was loaded."));
+}
+
 static char *
 text_arg_or_null(FunctionCallInfo fcinfo, int n)
 {
@@ -240,7 +283,7 @@ vatsim_load_sectors(PG_FUNCTION_ARGS)
 				errmsg("sector_set, geojson and name_key must not be null or empty"));
 	geojson = PG_GETARG_TEXT_PP(1);
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
-		elog(ERROR, "vatsim_ingest: return type must be a row type");
+		elog(ERROR, "return type must be a row type");
 	desc = BlessTupleDesc(desc);
 
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "vatsim_ingest sectors",
@@ -260,8 +303,9 @@ vatsim_load_sectors(PG_FUNCTION_ARGS)
 				errdetail("%s.", set.repairs[i].text),
 				errhint("Pass strict => true to refuse such input instead."));
 
+	check_index_cap(name, &set);
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "vatsim_ingest: SPI_connect failed");
+		elog(ERROR, "SPI_connect failed");
 	store_sector_set(name, geojson, name_key, floor_key, ceiling_key, &set);
 	SPI_finish();
 
@@ -274,39 +318,18 @@ vatsim_load_sectors(PG_FUNCTION_ARGS)
 }
 
 /*
- * Build the index from the tables: each set's features, re-read through the
- * same GeoJSON reader (repairs re-applied silently).
+ * Read every set from the tables into the cache: each set's features
+ * re-read through the same GeoJSON reader (repairs re-applied silently)
+ * in scratch, and a compact copy kept in the cache's context.  The
+ * snapshot is a fresh one (see the header comment).
  */
 static void
-build_cache(void)
+read_all_sets(MemoryContext scratch)
 {
-	uint64		row;
-	int			nentries = 0;
-	GeoIndexEntry *entries;
-	TupleDesc	row_desc;
 	MemoryContext old;
-	int			s;
-	int			path_level;
+	uint64		row;
+	int			rc;
 
-	if (cache.cxt == NULL)
-		cache.cxt = AllocSetContextCreate(CacheMemoryContext, "vatsim_ingest sector index",
-										  ALLOCSET_DEFAULT_SIZES);
-	MemoryContextReset(cache.cxt);
-	cache.nsets = 0;
-	cache.set_names = NULL;
-	cache.sets = NULL;
-	cache.index = NULL;
-	cache.nentries = 0;
-	cache.rows = NULL;
-	features_relid = lookup_features_relid();
-
-	/*
-	 * sectors_at has no SET clause (for speed), so this may run under the
-	 * caller's search_path: pin it, here only, not on every call.
-	 */
-	path_level = pin_search_path();
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "vatsim_ingest: SPI_connect failed");
 	store_prepare(&load_all_plan,
 				  "SELECT s.sector_set, s.name_key, s.floor_key, s.ceiling_key, "
 				  "pg_catalog.json_build_object('type', 'FeatureCollection', 'features', "
@@ -316,30 +339,68 @@ build_cache(void)
 				  "GROUP BY s.sector_set, s.name_key, s.floor_key, s.ceiling_key "
 				  "ORDER BY s.sector_set",
 				  0, NULL);
-	store_execute(load_all_plan, NULL, SPI_OK_SELECT);
+	AcceptInvalidationMessages();
+	cache.built_at = sectors_changes;
+	rc = SPI_execute_snapshot(load_all_plan, NULL, NULL, GetLatestSnapshot(),
+							  InvalidSnapshot, true, false, 0);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "could not read the sector sets: %s",
+			 SPI_result_code_string(rc));
 
 	old = MemoryContextSwitchTo(cache.cxt);
 	cache.nsets = (int) SPI_processed;
 	cache.set_names = palloc0(sizeof(char *) * Max(cache.nsets, 1));
 	cache.sets = palloc0(sizeof(GeoSectorSet) * Max(cache.nsets, 1));
+	cache.costs = palloc0(sizeof(GeoSetCost) * Max(cache.nsets, 1));
 	for (row = 0; row < SPI_processed; row++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[row];
 		TupleDesc	desc = SPI_tuptable->tupdesc;
-		char	   *fc = SPI_getvalue(tup, desc, 5);
+		GeoSectorSet parsed;
 		GeoMessage	err;
+		char	   *fc;
+		bool		ok;
 
 		cache.set_names[row] = SPI_getvalue(tup, desc, 1);
-		if (!geo_read_geojson(fc, strlen(fc), SPI_getvalue(tup, desc, 2),
+		MemoryContextSwitchTo(scratch);
+		fc = SPI_getvalue(tup, desc, 5);
+		ok = geo_read_geojson(fc, strlen(fc), SPI_getvalue(tup, desc, 2),
 							  SPI_getvalue(tup, desc, 3), SPI_getvalue(tup, desc, 4),
-							  false, &cache.sets[row], &err))
+							  false, &parsed, &err);
+		MemoryContextSwitchTo(cache.cxt);
+		if (!ok)
 		{
 			MemoryContextSwitchTo(old);
 			report_geo_error(&err, cache.set_names[row]);
 		}
-		nentries += cache.sets[row].nsectors;
-		pfree(fc);
+		if (!geo_copy_set(&parsed, &cache.sets[row]))
+			ereport(ERROR,
+					errcode(ERRCODE_OUT_OF_MEMORY),
+					errmsg("out of memory"),
+					errdetail("Could not copy sector set \"%s\" into the sector index.",
+							  cache.set_names[row]));
+		cache.costs[row] = geo_set_cost(&cache.sets[row]);
+		/* the parse tree, the reader's arena and the text */
+		MemoryContextReset(scratch);
 	}
+	MemoryContextSwitchTo(old);
+}
+
+/*
+ * The index over every set's sectors, and sectors_at's result rows, in the
+ * cache's context.
+ */
+static void
+build_index(void)
+{
+	MemoryContext old = MemoryContextSwitchTo(cache.cxt);
+	GeoIndexEntry *entries;
+	TupleDesc	row_desc;
+	int			nentries = 0;
+	int			s;
+
+	for (s = 0; s < cache.nsets; s++)
+		nentries += cache.sets[s].nsectors;
 	entries = palloc(sizeof(GeoIndexEntry) * Max(nentries, 1));
 	cache.rows = palloc(sizeof(HeapTuple *) * Max(cache.nsets, 1));
 	row_desc = CreateTemplateTupleDesc(2);
@@ -366,14 +427,51 @@ build_cache(void)
 	}
 	cache.index = geo_index_build(entries, nentries);
 	cache.nentries = nentries;
+	pfree(entries);
 	MemoryContextSwitchTo(old);
-	SPI_finish();
-	unpin_search_path(path_level);
 	if (cache.index == NULL)
 		ereport(ERROR,
 				errcode(ERRCODE_OUT_OF_MEMORY),
 				errmsg("could not build the sector index"));
-	cache.valid = true;
+}
+
+static void
+build_cache(void)
+{
+	MemoryContext scratch;
+	int			path_level;
+
+	cache.built = false;
+	if (cache.cxt == NULL)
+		cache.cxt = AllocSetContextCreate(CacheMemoryContext, "vatsim_ingest sector index",
+										  ALLOCSET_DEFAULT_SIZES);
+	MemoryContextReset(cache.cxt);
+	cache.nsets = 0;
+	cache.set_names = NULL;
+	cache.sets = NULL;
+	cache.costs = NULL;
+	cache.index = NULL;
+	cache.nentries = 0;
+	cache.rows = NULL;
+	features_relid = lookup_features_relid();
+
+	/* a child of the caller's context: an error mid-build frees it too */
+	scratch = AllocSetContextCreate(CurrentMemoryContext,
+									"vatsim_ingest sector parse",
+									ALLOCSET_DEFAULT_SIZES);
+	/*
+	 * sectors_at has no SET clause (for speed), so this may run under the
+	 * caller's search_path: pin it, here only, not on every call.
+	 */
+	path_level = pin_search_path();
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	read_all_sets(scratch);
+	SPI_finish();
+	unpin_search_path(path_level);
+	MemoryContextDelete(scratch);
+	build_index();
+	cache.built = true;
 }
 
 const SectorCacheView *
@@ -381,7 +479,7 @@ sectors_lookup_prepare(void)
 {
 	static SectorCacheView view;
 
-	if (!cache.valid)
+	if (!cache.built || cache.built_at != sectors_changes)
 		build_cache();
 	view.index = cache.index;
 	view.nentries = cache.nentries;

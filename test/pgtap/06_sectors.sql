@@ -7,7 +7,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION vatsim_ingest;
 SET client_min_messages = error;
-SELECT plan(49);
+SELECT plan(52);
 
 -- Handmade sets, modelled on vatSys volumes: two stacked bands over one
 -- area, adjacent squares, a sector with a hole, one across the antimeridian
@@ -106,7 +106,7 @@ DECLARE
     got_detail text;
 BEGIN
     BEGIN
-        PERFORM vatsim.load_sectors('grid', doc, strict => strict);
+        PERFORM vatsim.load_sectors('grid', doc, floor_key => 'lower', ceiling_key => 'upper', strict => strict);
         got_state := 'no error';
     EXCEPTION WHEN OTHERS THEN
         GET STACKED DIAGNOSTICS got_state = RETURNED_SQLSTATE, got_detail = PG_EXCEPTION_DETAIL;
@@ -130,7 +130,16 @@ SELECT * FROM pg_temp.refused('{"type":"FeatureCollection","features":[{"type":"
                               'Feature 0%name%', 'an empty name');
 SELECT * FROM pg_temp.refused('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"OPEN"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[4,0],[4,4],[0,4]]]}}]}',
                               'Feature 0 ("OPEN")%not closed%', 'strict: an unclosed ring', true);
+SELECT * FROM pg_temp.refused('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"LOW","lower":-2147483648},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}',
+                              'Feature 0 ("LOW")%-2147483648, the value that means no floor%', 'a floor of -2147483648 (it would mean no floor)');
+SELECT * FROM pg_temp.refused('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"TOP","upper":2147483647},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}',
+                              'Feature 0 ("TOP")%2147483647, the value that means no ceiling%', 'a ceiling of 2147483647 (it would mean no ceiling)');
 SELECT is(pg_temp.fingerprint(), (SELECT fp FROM before), 'after every refusal, every table is unchanged');
+SELECT ok(EXISTS (SELECT FROM pg_index i JOIN pg_attribute a1 ON a1.attrelid = i.indrelid AND a1.attnum = i.indkey[0]
+                  JOIN pg_attribute a2 ON a2.attrelid = i.indrelid AND a2.attnum = i.indkey[1]
+                  WHERE i.indrelid = 'vatsim.sector_features'::regclass
+                    AND a1.attname = 'sector_set' AND a2.attname = 'sector'),
+          'sector_features has an index for the cascade from sectors (sector_set, sector)');
 SELECT is(pg_temp.at(0.5, 0.5, NULL, 'grid'), 'WEST', 'and the set still answers as before');
 
 -- The index follows changes in the same session: reload, and delete by hand

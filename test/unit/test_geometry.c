@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * test_geometry.c
- *		Unit tests of src/geometry.c, written as a TAP producer with the
- *		harness of tap.h (as test_feed_parse.c).
+ *		Unit tests of the geometry (src/geo_*.c), written as a TAP
+ *		producer with the harness of tap.h (as test_feed_parse.c).
  *
  * Prints "ok N - name" or "not ok N - name" per test, diagnostics as
  * "# ..." lines, and the plan "1..N" at the end; exits non-zero when a test
@@ -1039,6 +1039,10 @@ test_errors(void)
 		1, "f", "ceiling property \"ceiling\" is a boolean, not an integer"},
 		{"ceiling beyond int32", fc(join(good, feature_x("\"f\"", "\"ceiling\":1e12", polygon(sq)), NULL)),
 		1, "f", "ceiling property \"ceiling\" is 1000000000000, outside the range of int32"},
+		{"floor INT32_MIN", fc(join(good, feature_x("\"f\"", "\"floor\":-2147483648", polygon(sq)), NULL)),
+		1, "f", "floor property \"floor\" is -2147483648, the value that means no floor: leave it out or null instead"},
+		{"ceiling INT32_MAX", fc(join(good, feature_x("\"f\"", "\"ceiling\":2147483647", polygon(sq)), NULL)),
+		1, "f", "ceiling property \"ceiling\" is 2147483647, the value that means no ceiling: leave it out or null instead"},
 		{"floor = ceiling", fc(join(good, feature_x("\"f\"", "\"floor\":5000,\"ceiling\":5000", polygon(sq)), NULL)),
 		1, "f", "floor 5000 ft is not below ceiling 5000 ft"},
 		{"floors differ", fc(join(feature_x("\"d\"", "\"floor\":1000", polygon(sq)), good,
@@ -1352,8 +1356,172 @@ read_attempt(void *arg, long budget)
 }
 
 /*
+ * Sectors too big for the grid: whole-globe features cost the index a few
+ * bytes each (0.3.0: 259 kB each, 800 MB for 3,000), and lookups over a
+ * mix of big and small sectors still equal brute force.
+ */
+static void
+test_index_bounded(void)
+{
+	enum
+	{
+		NGLOBE = 3000, NMIX = 600
+	};
+	static GeoPoint globe_pts[] = {{-180, -90}, {180, -90}, {180, 90}, {-180, 90}, {-180, -90}};
+	static GeoRing globe_ring = {5, globe_pts, NULL};
+	static GeoPolygon globe = {1, &globe_ring, -180, -90, 180, 90};
+	static GeoSector sectors[NGLOBE];
+	static GeoIndexEntry entries[NGLOBE];
+	static GeoPoint mix_pts[NMIX][5];
+	static GeoRing mix_rings[NMIX];
+	static GeoPolygon mix_polys[NMIX];
+	static const GeoIndexEntry *out[NGLOBE];
+	GeoIndex   *index;
+	int			i;
+	int			n;
+	int			bad = 0;
+
+	for (i = 0; i < NGLOBE; i++)
+	{
+		GeoSector	s = {"globe", GEO_NO_FLOOR, GEO_NO_CEILING, 1, &globe, -180, -90, 180, 90};
+
+		sectors[i] = s;
+		entries[i].sector = &sectors[i];
+		entries[i].tag = i;
+	}
+	index = geo_index_build(entries, NGLOBE);
+	n = geo_index_lookup(index, 12.5, 47.25, false, 0, out, NGLOBE);
+	ok(index != NULL && geo_index_bytes(index) < (size_t) 1024 * 1024 &&
+	   n == NGLOBE && out[0]->tag == 0 && out[NGLOBE - 1]->tag == NGLOBE - 1,
+	   "3000 whole-globe sectors: an index under 1 MB (%zu bytes), every one found in order",
+	   geo_index_bytes(index));
+	ok(geo_index_sector_bytes(&sectors[0]) == sizeof(GeoIndexEntry) + sizeof(int32_t),
+	   "a whole-globe sector costs the index one entry and one list slot");
+	geo_index_free(index);
+
+	/*
+	 * A mix: every third whole-globe, the rest rectangles from 1 to 240
+	 * degrees wide and 1 to 100 high (some over GEO_INDEX_BIG_CELLS), some
+	 * across the antimeridian, some banded.
+	 */
+	for (i = 0; i < NMIX; i++)
+	{
+		GeoSector  *s = &sectors[i];
+
+		if (i % 3 == 0)
+		{
+			GeoSector	g = {"globe", GEO_NO_FLOOR, GEO_NO_CEILING, 1, &globe, -180, -90, 180, 90};
+
+			*s = g;
+		}
+		else
+		{
+			double		w = rng_uniform(1, 240);
+			double		h = rng_uniform(1, 100);
+			double		x0 = rng_uniform(-180, 180);
+			double		y0 = rng_uniform(-90, 90 - h);
+			GeoPoint	r[5] = {{x0, y0}, {x0 + w, y0}, {x0 + w, y0 + h}, {x0, y0 + h}, {x0, y0}};
+			GeoPolygon	p = {1, &mix_rings[i], x0, y0, x0 + w, y0 + h};
+			GeoSector	t = {"rect", GEO_NO_FLOOR, GEO_NO_CEILING, 1, &mix_polys[i], x0, y0, x0 + w, y0 + h};
+
+			memcpy(mix_pts[i], r, sizeof(r));
+			mix_rings[i].npoints = 5;
+			mix_rings[i].points = mix_pts[i];
+			mix_rings[i].edges = NULL;
+			mix_polys[i] = p;
+			*s = t;
+			if (i % 5 == 1)
+			{
+				s->floor_ft = 10000;
+				s->ceiling_ft = 20000;
+			}
+		}
+		entries[i].sector = s;
+		entries[i].tag = i;
+	}
+	index = geo_index_build(entries, NMIX);
+	for (i = 0; i < 3000 && index != NULL; i++)
+	{
+		double		lon = rng_uniform(-180, 180);
+		double		lat = rng_uniform(-90, 90);
+		bool		has_alt = i % 2 == 0;
+		int32_t		alt = (int32_t) rng_uniform(0, 30000);
+		int			j;
+		int			k = 0;
+
+		if (i % 4 == 0)
+			lon = floor(lon);
+		n = geo_index_lookup(index, lon, lat, has_alt, alt, out, NMIX);
+		for (j = 0; j < NMIX; j++)
+		{
+			if (geo_sector_contains_3d(entries[j].sector, lon, lat, has_alt, alt))
+			{
+				if (k >= n || out[k]->tag != j)
+					bad++;
+				k++;
+			}
+		}
+		if (k != n)
+			bad++;
+	}
+	ok(index != NULL && bad == 0,
+	   "index over big and small sectors = brute force at 3000 points");
+	geo_index_free(index);
+}
+
+/* A compact copy answers as the original; a set's cost counts vertices. */
+static void
+test_copy_and_cost(void)
+{
+	GeoSectorSet set;
+	GeoSectorSet copy;
+	GeoSetCost	cost;
+	const GeoSector *d;
+	int			i;
+	int			bad = 0;
+
+	if (!must_read("copy",
+				   fc(join(feature("A", polygon(rect(0, 0, 10, 10, false))),
+						   feature("D", polygon(fmt("%s,%s", rect(20, 20, 30, 30, false),
+													rect(22, 22, 28, 28, true)))),
+						   feature("A", polygon(rect(170, 0, 190, 10, false))),
+						   NULL)), &set))
+		return;
+	cost = geo_set_cost(&set);
+	ok(cost.vertices == 20 && cost.index_bytes > 2 * sizeof(GeoIndexEntry),
+	   "cost: 20 vertices (two rectangles, a square with a hole), index bytes counted (%zu)",
+	   cost.index_bytes);
+	if (!geo_copy_set(&set, &copy))
+	{
+		ok(false, "geo_copy_set");
+		geo_free_set(&set);
+		return;
+	}
+	for (i = 0; i < 2000; i++)
+	{
+		double		lon = rng_uniform(-180, 180);
+		double		lat = rng_uniform(-5, 35);
+		int			s;
+
+		for (s = 0; s < set.nsectors; s++)
+		{
+			if (geo_sector_contains(&set.sectors[s], lon, lat) !=
+				geo_sector_contains(&copy.sectors[s], lon, lat))
+				bad++;
+		}
+	}
+	geo_free_set(&set);
+	d = find_sector(&copy, "D");
+	ok(bad == 0 && copy.nsectors == 2 && copy.nfeatures == 3 && d != NULL &&
+	   geo_sector_contains(d, 21, 21) && !geo_sector_contains(d, 25, 25) &&
+	   geo_sector_contains(&copy.sectors[0], -175, 5),
+	   "a copy answers as the original at 2000 points, and still after the original is freed");
+	geo_free_set(&copy);
+}
+
+/*
  * Fail each allocation in turn: the first few (inside cJSON's parser), and
- * every one after the parse (geometry.c's own), up to success.
+ * every one after the parse (the geometry's own), up to success.
  */
 static void
 test_allocation_failure(void)
@@ -1395,7 +1563,7 @@ test_allocation_failure(void)
 	}
 	ok(root != NULL && r && st.leaks == 0 && st.wrong == 0 && st.nomem >= 4 &&
 	   n - parse_calls >= 4,
-	   "geo_read_geojson failing allocation 0..3, %ld..%ld (the last 2 of the JSON parse, then each of geometry.c's %ld): nothing leaked, \"out of memory\" (a JSON error inside cJSON), set zeroed",
+	   "geo_read_geojson failing allocation 0..3, %ld..%ld (the last 2 of the JSON parse, then each of the geometry's %ld): nothing leaked, \"out of memory\" (a JSON error inside cJSON), set zeroed",
 	   parse_calls - 2, n - 1, n - parse_calls);
 	if (st.leaks || st.wrong || st.nomem < 4)
 		diag("tried %ld: leaks %d wrong %d nomem %d", st.tried, st.leaks,
@@ -1898,6 +2066,8 @@ main(void)
 	test_repairs();
 	test_errors();
 	test_index();
+	test_index_bounded();
+	test_copy_and_cost();
 	test_allocation_failure();
 	test_real(getenv("VATSPY_BOUNDARIES"), getenv("FIXTURE_DIR"));
 
