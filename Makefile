@@ -10,39 +10,30 @@
 
 EXTENSION = vatsim_ingest
 MODULE_big = vatsim_ingest
+# The pipeline, a folder a stage: the pure-C cores (fetch, parse, geometry:
+# no Postgres headers, unit-tested and fuzzed alone) and the PostgreSQL glue
+# (store, sectors, summaries, worker) around the module's settings.
+FETCH = fetch fetch_transfer fetch_classify fetch_urls
+PARSE = feed_parse feed_json feed_prescan feed_map feed_dedupe feed_time \
+	transceivers_parse
+GEOMETRY = geo_set geo_ring geo_read_ring geo_read geo_index
+STORE = columns store_current store_flights store_transceivers ingest
+SECTORS = sectors occupancy
+SUMMARIES = history
+WORKER = worker_status worker
 OBJS = \
-	src/vatsim_ingest.o \
-	src/fetch.o \
-	src/fetch_classify.o \
-	src/fetch_transfer.o \
-	src/fetch_urls.o \
-	src/feed_parse.o \
-	src/feed_json.o \
-	src/feed_prescan.o \
-	src/feed_map.o \
-	src/feed_dedupe.o \
-	src/feed_time.o \
-	src/transceivers_parse.o \
-	src/columns.o \
-	src/search_path.o \
-	src/store_current.o \
-	src/store_flights.o \
-	src/store_transceivers.o \
-	src/ingest.o \
-	src/worker_status.o \
-	src/worker.o \
-	src/geo_set.o \
-	src/geo_ring.o \
-	src/geo_read_ring.o \
-	src/geo_read.o \
-	src/geo_index.o \
-	src/sectors.o \
-	src/occupancy.o \
-	src/history.o
+	src/vatsim_ingest.o src/search_path.o \
+	$(FETCH:%=src/fetch/%.o) \
+	$(PARSE:%=src/parse/%.o) \
+	$(GEOMETRY:%=src/geometry/%.o) \
+	$(STORE:%=src/store/%.o) \
+	$(SECTORS:%=src/sectors/%.o) \
+	$(SUMMARIES:%=src/summaries/%.o) \
+	$(WORKER:%=src/worker/%.o)
 DATA = vatsim_ingest--0.1.0.sql vatsim_ingest--0.1.0--0.2.0.sql \
 	vatsim_ingest--0.2.0--0.3.0.sql vatsim_ingest--0.3.0--0.4.0.sql
 
-PG_CPPFLAGS = -I$(srcdir)/src
+PG_CPPFLAGS = $(addprefix -I$(srcdir)/src,/ /fetch /parse /geometry /store /sectors /worker)
 PG_CFLAGS = -std=gnu11 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
 SHLIB_LINK = -lcjson -lcurl
 

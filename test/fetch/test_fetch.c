@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * test_fetch.c
- *		Tests of src/fetch.c against real HTTP servers, written as a TAP
+ *		Tests of src/fetch/fetch.c against real HTTP servers, written as a TAP
  *		producer.
  *
  * With the harness of ../unit/tap.h (no test framework): prints
@@ -45,7 +45,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../../src/fetch.h"
+#include "../../src/fetch/fetch.h"
 #include "../timing.h"
 #include "../unit/tap.h"
 

@@ -23,7 +23,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "../../src/feed.h"
+#include "../../src/parse/feed.h"
 
 static double
 now_ms(void)

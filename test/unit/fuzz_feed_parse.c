@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/feed.h"
+#include "../../src/parse/feed.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

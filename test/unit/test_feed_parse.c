@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * test_feed_parse.c
- *		Unit tests of the feed parser (src/feed_*.c), written as a TAP producer.
+ *		Unit tests of the feed parser (src/parse/feed_*.c), written as a TAP producer.
  *
  * With the harness of tap.h (no test framework): prints "ok N - name"
  * or "not ok N - name" per test, diagnostics as "# ..." lines, and the
@@ -29,7 +29,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "../../src/feed.h"
+#include "../../src/parse/feed.h"
 #include "tap.h"
 
 /* ------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * test_geometry.c
- *		Unit tests of the geometry (src/geo_*.c), written as a TAP
+ *		Unit tests of the geometry (src/geometry/geo_*.c), written as a TAP
  *		producer with the harness of tap.h (as test_feed_parse.c).
  *
  * Prints "ok N - name" or "not ok N - name" per test, diagnostics as
@@ -39,8 +39,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "../../src/feed.h"
-#include "../../src/geometry.h"
+#include "../../src/parse/feed.h"
+#include "../../src/geometry/geometry.h"
 #include "tap.h"
 
 /* ------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * test_transceivers_parse.c
- *		Unit tests of src/transceivers_parse.c, written as a TAP producer
+ *		Unit tests of src/parse/transceivers_parse.c, written as a TAP producer
  *		with the harness of tap.h (as test_feed_parse.c).
  *
  * Prints "ok N - name" or "not ok N - name" per test, diagnostics as
@@ -28,7 +28,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "../../src/transceivers.h"
+#include "../../src/parse/transceivers.h"
 #include "tap.h"
 
 /* ------------------------------------------------------------------------
