@@ -24,7 +24,7 @@
 #include "search_path.h"
 
 void
-pin_search_path_for_process(void)
+vi_pin_search_path_for_process(void)
 {
 	/* PGC_S_OVERRIDE: neither postgresql.conf (SIGHUP) nor ALTER ... SET win */
 	SetConfigOption("search_path", VI_PINNED_SEARCH_PATH, PGC_SUSET,
@@ -32,7 +32,7 @@ pin_search_path_for_process(void)
 }
 
 int
-pin_search_path(void)
+vi_pin_search_path(void)
 {
 	int			level = NewGUCNestLevel();
 
@@ -44,7 +44,7 @@ pin_search_path(void)
 }
 
 void
-unpin_search_path(int level)
+vi_unpin_search_path(int level)
 {
 	AtEOXact_GUC(true, level);
 }

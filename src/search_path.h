@@ -14,14 +14,14 @@
 #define VI_PINNED_SEARCH_PATH "pg_catalog, pg_temp"
 
 /* For the rest of the process (the worker), over every other source. */
-extern void pin_search_path_for_process(void);
+extern void vi_pin_search_path_for_process(void);
 
 /*
- * From here to unpin_search_path(level), in the current transaction; an
+ * From here to vi_unpin_search_path(level), in the current transaction; an
  * ERROR in between restores the caller's path when the (sub)transaction
- * aborts.  Returns the GUC nest level to pass to unpin_search_path().
+ * aborts.  Returns the GUC nest level to pass to vi_unpin_search_path().
  */
-extern int	pin_search_path(void);
-extern void unpin_search_path(int level);
+extern int	vi_pin_search_path(void);
+extern void vi_unpin_search_path(int level);
 
 #endif							/* VATSIM_SEARCH_PATH_H */

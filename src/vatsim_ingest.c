@@ -258,7 +258,7 @@ _PG_init(void)
 
 	define_worker_settings();
 	define_sector_settings();
-	sectors_init();
+	vi_sectors_init();
 
 	if (process_shared_preload_libraries_in_progress)
 	{

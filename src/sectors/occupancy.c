@@ -131,20 +131,20 @@ load_last_seen(HTAB *flights)
 	Datum		values[1];
 	uint64		row;
 
-	col_init(&ids, COL_INT8, 64);
+	vi_col_init(&ids, COL_INT8, 64);
 	hash_seq_init(&seq, flights);
 	while ((f = hash_seq_search(&seq)) != NULL)
 		if (!f->seen)
-			col_int8(&ids, f->flight_id);
+			vi_col_int8(&ids, f->flight_id);
 	if (ids.n == 0)
 		return;
-	store_prepare(&last_seen_plan,
+	vi_store_prepare(&last_seen_plan,
 				  "SELECT f.flight_id, f.last_seen FROM vatsim.flights f "
 				  "JOIN pg_catalog.unnest($1::pg_catalog.int8[]) AS u(id) "
 				  "ON f.flight_id OPERATOR(pg_catalog.=) u.id",
 				  1, types);
-	values[0] = col_array(&ids);
-	store_execute(last_seen_plan, values, SPI_OK_SELECT);
+	values[0] = vi_col_array(&ids);
+	vi_store_execute(last_seen_plan, values, SPI_OK_SELECT);
 	for (row = 0; row < SPI_processed; row++)
 	{
 		bool		isnull;
@@ -174,10 +174,10 @@ load_state(void)
 	flights = hash_create("vatsim_ingest occupancy", 4096, &ctl,
 						  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
-	store_prepare(&open_plan,
+	vi_store_prepare(&open_plan,
 				  "SELECT occupancy_id, flight_id, sector_set, sector FROM vatsim.sector_occupancy "
 				  "WHERE exit_time IS NULL ORDER BY occupancy_id", 0, NULL);
-	store_execute(open_plan, NULL, SPI_OK_SELECT);
+	vi_store_execute(open_plan, NULL, SPI_OK_SELECT);
 	for (row = 0; row < SPI_processed; row++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[row];
@@ -191,9 +191,9 @@ load_state(void)
 	}
 	SPI_freetuptable(SPI_tuptable);
 
-	store_prepare(&state_plan,
+	vi_store_prepare(&state_plan,
 				  "SELECT flight_id, slow_polls FROM vatsim.occupancy_state", 0, NULL);
-	store_execute(state_plan, NULL, SPI_OK_SELECT);
+	vi_store_execute(state_plan, NULL, SPI_OK_SELECT);
 	for (row = 0; row < SPI_processed; row++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[row];
@@ -211,22 +211,22 @@ load_state(void)
 static void
 writes_init(Writes *w)
 {
-	col_init(&w->close_id, COL_INT8, 64);
-	col_init(&w->close_time, COL_TSTZ, 64);
-	col_init(&w->close_lat, COL_FLOAT8, 64);
-	col_init(&w->close_lon, COL_FLOAT8, 64);
-	col_init(&w->close_alt, COL_INT4, 64);
-	col_init(&w->close_reason, COL_TEXT, 64);
-	col_init(&w->open_flight, COL_INT8, 64);
-	col_init(&w->open_callsign, COL_TEXT, 64);
-	col_init(&w->open_set, COL_TEXT, 64);
-	col_init(&w->open_sector, COL_TEXT, 64);
-	col_init(&w->open_lat, COL_FLOAT8, 64);
-	col_init(&w->open_lon, COL_FLOAT8, 64);
-	col_init(&w->open_alt, COL_INT4, 64);
-	col_init(&w->st_flight, COL_INT8, 64);
-	col_init(&w->st_slow, COL_INT4, 64);
-	col_init(&w->drop_flight, COL_INT8, 64);
+	vi_col_init(&w->close_id, COL_INT8, 64);
+	vi_col_init(&w->close_time, COL_TSTZ, 64);
+	vi_col_init(&w->close_lat, COL_FLOAT8, 64);
+	vi_col_init(&w->close_lon, COL_FLOAT8, 64);
+	vi_col_init(&w->close_alt, COL_INT4, 64);
+	vi_col_init(&w->close_reason, COL_TEXT, 64);
+	vi_col_init(&w->open_flight, COL_INT8, 64);
+	vi_col_init(&w->open_callsign, COL_TEXT, 64);
+	vi_col_init(&w->open_set, COL_TEXT, 64);
+	vi_col_init(&w->open_sector, COL_TEXT, 64);
+	vi_col_init(&w->open_lat, COL_FLOAT8, 64);
+	vi_col_init(&w->open_lon, COL_FLOAT8, 64);
+	vi_col_init(&w->open_alt, COL_INT4, 64);
+	vi_col_init(&w->st_flight, COL_INT8, 64);
+	vi_col_init(&w->st_slow, COL_INT4, 64);
+	vi_col_init(&w->drop_flight, COL_INT8, 64);
 	w->maxpending = 64;
 	w->npending = 0;
 	w->pending = palloc(sizeof(PendingClose) * w->maxpending);
@@ -259,12 +259,12 @@ static void
 close_interval(Writes *w, OpenInterval *iv, TimestampTz when, double lat,
 			   double lon, FeedInt alt, const char *reason)
 {
-	col_int8(&w->close_id, iv->occupancy_id);
-	col_tstz(&w->close_time, when);
-	col_float(&w->close_lat, lat);
-	col_float(&w->close_lon, lon);
-	col_int(&w->close_alt, alt);
-	col_text(&w->close_reason, reason);
+	vi_col_int8(&w->close_id, iv->occupancy_id);
+	vi_col_tstz(&w->close_time, when);
+	vi_col_float(&w->close_lat, lat);
+	vi_col_float(&w->close_lon, lon);
+	vi_col_int(&w->close_alt, alt);
+	vi_col_text(&w->close_reason, reason);
 	iv->closed = true;
 }
 
@@ -350,13 +350,13 @@ process_pilot(Writes *w, FlightState *f, const FeedPilot *p, TimestampTz ts,
 				strcmp(f->open[i].sector_set, set) == 0;
 		if (!open && gs >= vi_enter_speed_kt)
 		{
-			col_int8(&w->open_flight, f->flight_id);
-			col_text(&w->open_callsign, p->callsign);
-			col_text(&w->open_set, set);
-			col_text(&w->open_sector, found[j]->sector->name);
-			col_float(&w->open_lat, p->latitude);
-			col_float(&w->open_lon, p->longitude);
-			col_int(&w->open_alt, p->altitude);
+			vi_col_int8(&w->open_flight, f->flight_id);
+			vi_col_text(&w->open_callsign, p->callsign);
+			vi_col_text(&w->open_set, set);
+			vi_col_text(&w->open_sector, found[j]->sector->name);
+			vi_col_float(&w->open_lat, p->latitude);
+			vi_col_float(&w->open_lon, p->longitude);
+			vi_col_int(&w->open_alt, p->altitude);
 		}
 	}
 
@@ -365,11 +365,11 @@ process_pilot(Writes *w, FlightState *f, const FeedPilot *p, TimestampTz ts,
 	{
 		if (f->slow_polls > 0)
 		{
-			col_int8(&w->st_flight, f->flight_id);
-			col_int(&w->st_slow, f->slow_polls);
+			vi_col_int8(&w->st_flight, f->flight_id);
+			vi_col_int(&w->st_slow, f->slow_polls);
 		}
 		else
-			col_int8(&w->drop_flight, f->flight_id);
+			vi_col_int8(&w->drop_flight, f->flight_id);
 	}
 }
 
@@ -398,19 +398,19 @@ resolve_pending(Writes *w, TimestampTz ts)
 
 	if (w->npending == 0)
 		return;
-	col_init(&ids, COL_INT8, w->npending);
+	vi_col_init(&ids, COL_INT8, w->npending);
 	for (i = 0; i < w->npending; i++)
-		col_int8(&ids, w->pending[i].flight_id);
-	store_prepare(&last_position_plan,
+		vi_col_int8(&ids, w->pending[i].flight_id);
+	vi_store_prepare(&last_position_plan,
 				  "SELECT u.id, x.latitude, x.longitude, x.altitude "
 				  "FROM (SELECT DISTINCT id FROM pg_catalog.unnest($1::pg_catalog.int8[]) AS d(id)) AS u "
 				  "CROSS JOIN LATERAL (SELECT latitude, longitude, altitude FROM vatsim.positions p "
 				  "WHERE p.flight_id OPERATOR(pg_catalog.=) u.id AND p.ts OPERATOR(pg_catalog.<) $2 "
 				  "ORDER BY p.ts DESC LIMIT 1) AS x",
 				  lengthof(types), types);
-	values[0] = col_array(&ids);
+	values[0] = vi_col_array(&ids);
 	values[1] = TimestampTzGetDatum(ts);
-	store_execute(last_position_plan, values, SPI_OK_SELECT);
+	vi_store_execute(last_position_plan, values, SPI_OK_SELECT);
 
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.keysize = sizeof(int64);
@@ -439,12 +439,12 @@ resolve_pending(Writes *w, TimestampTz ts)
 		PendingClose *pc = &w->pending[i];
 		LastPosition *lp = hash_search(last, &pc->flight_id, HASH_FIND, NULL);
 
-		col_int8(&w->close_id, pc->occupancy_id);
-		col_tstz(&w->close_time, pc->when);
-		col_float(&w->close_lat, lp ? lp->lat : pc->lat);
-		col_float(&w->close_lon, lp ? lp->lon : pc->lon);
-		col_int(&w->close_alt, lp ? lp->alt : pc->alt);
-		col_text(&w->close_reason, pc->reason);
+		vi_col_int8(&w->close_id, pc->occupancy_id);
+		vi_col_tstz(&w->close_time, pc->when);
+		vi_col_float(&w->close_lat, lp ? lp->lat : pc->lat);
+		vi_col_float(&w->close_lon, lp ? lp->lon : pc->lon);
+		vi_col_int(&w->close_alt, lp ? lp->alt : pc->alt);
+		vi_col_text(&w->close_reason, pc->reason);
 	}
 	hash_destroy(last);
 }
@@ -459,7 +459,7 @@ write_changes(Writes *w, TimestampTz ts)
 		static const Oid types[] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, FLOAT8ARRAYOID,
 		FLOAT8ARRAYOID, INT4ARRAYOID, TEXTARRAYOID};
 
-		store_prepare(&close_plan,
+		vi_store_prepare(&close_plan,
 					  "UPDATE vatsim.sector_occupancy o SET exit_time = u.t, exit_lat = u.lat, "
 					  "exit_lon = u.lon, exit_altitude = u.alt, exit_reason = u.reason "
 					  "FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), "
@@ -468,20 +468,20 @@ write_changes(Writes *w, TimestampTz ts)
 					  "pg_catalog.unnest($6::pg_catalog.text[])) AS u(id, t, lat, lon, alt, reason) "
 					  "WHERE o.occupancy_id OPERATOR(pg_catalog.=) u.id",
 					  lengthof(types), types);
-		values[0] = col_array(&w->close_id);
-		values[1] = col_array(&w->close_time);
-		values[2] = col_array(&w->close_lat);
-		values[3] = col_array(&w->close_lon);
-		values[4] = col_array(&w->close_alt);
-		values[5] = col_array(&w->close_reason);
-		store_execute(close_plan, values, SPI_OK_UPDATE);
+		values[0] = vi_col_array(&w->close_id);
+		values[1] = vi_col_array(&w->close_time);
+		values[2] = vi_col_array(&w->close_lat);
+		values[3] = vi_col_array(&w->close_lon);
+		values[4] = vi_col_array(&w->close_alt);
+		values[5] = vi_col_array(&w->close_reason);
+		vi_store_execute(close_plan, values, SPI_OK_UPDATE);
 	}
 	if (w->open_flight.n > 0)
 	{
 		static const Oid types[] = {TIMESTAMPTZOID, INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
 		TEXTARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID, INT4ARRAYOID};
 
-		store_prepare(&insert_plan,
+		vi_store_prepare(&insert_plan,
 					  "INSERT INTO vatsim.sector_occupancy (flight_id, callsign, sector_set, sector, "
 					  "entry_time, entry_lat, entry_lon, entry_altitude) "
 					  "SELECT u.f, u.c, u.s, u.x, $1, u.lat, u.lon, u.alt "
@@ -492,47 +492,47 @@ write_changes(Writes *w, TimestampTz ts)
 					  "AS u(f, c, s, x, lat, lon, alt)",
 					  lengthof(types), types);
 		values[0] = TimestampTzGetDatum(ts);
-		values[1] = col_array(&w->open_flight);
-		values[2] = col_array(&w->open_callsign);
-		values[3] = col_array(&w->open_set);
-		values[4] = col_array(&w->open_sector);
-		values[5] = col_array(&w->open_lat);
-		values[6] = col_array(&w->open_lon);
-		values[7] = col_array(&w->open_alt);
-		store_execute(insert_plan, values, SPI_OK_INSERT);
+		values[1] = vi_col_array(&w->open_flight);
+		values[2] = vi_col_array(&w->open_callsign);
+		values[3] = vi_col_array(&w->open_set);
+		values[4] = vi_col_array(&w->open_sector);
+		values[5] = vi_col_array(&w->open_lat);
+		values[6] = vi_col_array(&w->open_lon);
+		values[7] = vi_col_array(&w->open_alt);
+		vi_store_execute(insert_plan, values, SPI_OK_INSERT);
 	}
 	if (w->st_flight.n > 0)
 	{
 		static const Oid types[] = {INT8ARRAYOID, INT4ARRAYOID};
 
-		store_prepare(&upsert_state_plan,
+		vi_store_prepare(&upsert_state_plan,
 					  "INSERT INTO vatsim.occupancy_state AS s (flight_id, slow_polls) "
 					  "SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), "
 					  "pg_catalog.unnest($2::pg_catalog.int4[])) "
 					  "ON CONFLICT (flight_id) DO UPDATE SET slow_polls = EXCLUDED.slow_polls",
 					  lengthof(types), types);
-		values[0] = col_array(&w->st_flight);
-		values[1] = col_array(&w->st_slow);
-		store_execute(upsert_state_plan, values, SPI_OK_INSERT);
+		values[0] = vi_col_array(&w->st_flight);
+		values[1] = vi_col_array(&w->st_slow);
+		vi_store_execute(upsert_state_plan, values, SPI_OK_INSERT);
 	}
 	if (w->drop_flight.n > 0)
 	{
 		static const Oid types[] = {INT8ARRAYOID};
 
-		store_prepare(&drop_state_plan,
+		vi_store_prepare(&drop_state_plan,
 					  "DELETE FROM vatsim.occupancy_state s USING pg_catalog.unnest($1::pg_catalog.int8[]) AS d(id) "
 					  "WHERE s.flight_id OPERATOR(pg_catalog.=) d.id",
 					  1, types);
-		values[0] = col_array(&w->drop_flight);
-		store_execute(drop_state_plan, values, SPI_OK_DELETE);
+		values[0] = vi_col_array(&w->drop_flight);
+		vi_store_execute(drop_state_plan, values, SPI_OK_DELETE);
 	}
 }
 
 void
-occupancy_process(const FeedDocument *doc, const int64 *flight_ids,
+vi_occupancy_process(const FeedDocument *doc, const int64 *flight_ids,
 				  TimestampTz ts)
 {
-	const SectorCacheView *view = sectors_lookup_prepare();
+	const SectorCacheView *view = vi_sectors_lookup_prepare();
 	const GeoIndexEntry **found = palloc(sizeof(GeoIndexEntry *) * Max(view->nentries, 1));
 	bool	   *tracked = palloc0(sizeof(bool) * Max(view->nsets, 1));
 	int64		stale_us = (int64) vi_stale_after_s * USECS_PER_SEC;
@@ -579,7 +579,7 @@ occupancy_process(const FeedDocument *doc, const int64 *flight_ids,
 		for (i = 0; i < f->nopen; i++)
 			close_at_last_position(&w, &f->open[i], f->flight_id, f->last_seen, "gone", NULL);
 		if (f->slow_polls > 0)
-			col_int8(&w.drop_flight, f->flight_id);
+			vi_col_int8(&w.drop_flight, f->flight_id);
 	}
 
 	resolve_pending(&w, ts);

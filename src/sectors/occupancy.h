@@ -16,7 +16,7 @@
  * -1 for a pilot outside the region (not tracked).  Runs inside the
  * caller's SPI connection and transaction.
  */
-extern void occupancy_process(const FeedDocument *doc, const int64 *flight_ids,
+extern void vi_occupancy_process(const FeedDocument *doc, const int64 *flight_ids,
 							  TimestampTz ts);
 
 #endif							/* VATSIM_OCCUPANCY_H */

@@ -85,7 +85,7 @@ sectors_invalidate(Datum arg, Oid relid)
 }
 
 void
-sectors_init(void)
+vi_sectors_init(void)
 {
 	CacheRegisterRelcacheCallback(sectors_invalidate, (Datum) 0);
 }
@@ -147,13 +147,13 @@ store_sector_set(const char *name, text *geojson, const char *name_key,
 	char		nulls[9];
 	int			i;
 
-	store_prepare(&delete_set_plan,
+	vi_store_prepare(&delete_set_plan,
 				  "DELETE FROM vatsim.sector_sets WHERE sector_set OPERATOR(pg_catalog.=) $1",
 				  1, delete_types);
 	values[0] = CStringGetTextDatum(name);
-	store_execute(delete_set_plan, values, SPI_OK_DELETE);
+	vi_store_execute(delete_set_plan, values, SPI_OK_DELETE);
 
-	store_prepare(&insert_set_plan,
+	vi_store_prepare(&insert_set_plan,
 				  "INSERT INTO vatsim.sector_sets (sector_set, name_key, floor_key, ceiling_key, "
 				  "features, sectors, repairs) VALUES ($1, $2, $3, $4, $5, $6, $7)",
 				  lengthof(set_types), set_types);
@@ -171,22 +171,22 @@ store_sector_set(const char *name, text *geojson, const char *name_key,
 
 	/* sector, floor, ceiling, features, then the bounding box */
 	for (i = 0; i < 8; i++)
-		col_init(&cols[i], i == 0 ? COL_TEXT : i < 4 ? COL_INT4 : COL_FLOAT8,
+		vi_col_init(&cols[i], i == 0 ? COL_TEXT : i < 4 ? COL_INT4 : COL_FLOAT8,
 				 set->nsectors);
 	for (i = 0; i < set->nsectors; i++)
 	{
 		const GeoSector *s = &set->sectors[i];
 
-		col_text(&cols[0], s->name);
-		col_int(&cols[1], s->floor_ft == GEO_NO_FLOOR ? FEED_NULL_INT : s->floor_ft);
-		col_int(&cols[2], s->ceiling_ft == GEO_NO_CEILING ? FEED_NULL_INT : s->ceiling_ft);
-		col_int(&cols[3], 0);	/* counted from sector_features below */
-		col_float(&cols[4], s->min_lon);
-		col_float(&cols[5], s->min_lat);
-		col_float(&cols[6], s->max_lon);
-		col_float(&cols[7], s->max_lat);
+		vi_col_text(&cols[0], s->name);
+		vi_col_int(&cols[1], s->floor_ft == GEO_NO_FLOOR ? FEED_NULL_INT : s->floor_ft);
+		vi_col_int(&cols[2], s->ceiling_ft == GEO_NO_CEILING ? FEED_NULL_INT : s->ceiling_ft);
+		vi_col_int(&cols[3], 0);	/* counted from sector_features below */
+		vi_col_float(&cols[4], s->min_lon);
+		vi_col_float(&cols[5], s->min_lat);
+		vi_col_float(&cols[6], s->max_lon);
+		vi_col_float(&cols[7], s->max_lat);
 	}
-	store_prepare(&insert_sectors_plan,
+	vi_store_prepare(&insert_sectors_plan,
 				  "INSERT INTO vatsim.sectors (sector_set, sector, floor_ft, ceiling_ft, features, "
 				  "min_lon, min_lat, max_lon, max_lat) "
 				  "SELECT $1, u.* FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), "
@@ -196,14 +196,14 @@ store_sector_set(const char *name, text *geojson, const char *name_key,
 				  "pg_catalog.unnest($9::pg_catalog.float8[])) AS u",
 				  lengthof(sector_types), sector_types);
 	for (i = 0; i < 8; i++)
-		values[i + 1] = col_array(&cols[i]);
-	store_execute(insert_sectors_plan, values, SPI_OK_INSERT);
+		values[i + 1] = vi_col_array(&cols[i]);
+	vi_store_execute(insert_sectors_plan, values, SPI_OK_INSERT);
 
 	/*
 	 * Features keep their exact text: PostgreSQL's json type splits the
 	 * collection without re-serialising anything.
 	 */
-	store_prepare(&insert_features_plan,
+	vi_store_prepare(&insert_features_plan,
 				  "INSERT INTO vatsim.sector_features (sector_set, feature_index, sector, feature) "
 				  "SELECT $1, (e.ord OPERATOR(pg_catalog.-) 1)::pg_catalog.int4, "
 				  "(e.f OPERATOR(pg_catalog.->) 'properties') OPERATOR(pg_catalog.->>) $3, e.f "
@@ -212,15 +212,15 @@ store_sector_set(const char *name, text *geojson, const char *name_key,
 				  lengthof(feature_types), feature_types);
 	values[1] = PointerGetDatum(geojson);
 	values[2] = CStringGetTextDatum(name_key);
-	store_execute(insert_features_plan, values, SPI_OK_INSERT);
+	vi_store_execute(insert_features_plan, values, SPI_OK_INSERT);
 
-	store_prepare(&count_features_plan,
+	vi_store_prepare(&count_features_plan,
 				  "UPDATE vatsim.sectors s SET features = c.n FROM "
 				  "(SELECT f.sector, pg_catalog.count(*)::pg_catalog.int4 AS n FROM vatsim.sector_features f "
 				  "WHERE f.sector_set OPERATOR(pg_catalog.=) $1 GROUP BY f.sector) c "
 				  "WHERE s.sector_set OPERATOR(pg_catalog.=) $1 AND s.sector OPERATOR(pg_catalog.=) c.sector",
 				  1, delete_types);
-	store_execute(count_features_plan, values, SPI_OK_UPDATE);
+	vi_store_execute(count_features_plan, values, SPI_OK_UPDATE);
 }
 
 /*
@@ -234,7 +234,7 @@ check_index_cap(const char *name, const GeoSectorSet *set)
 	GeoSetCost	total = geo_set_cost(set);
 	int			s;
 
-	sectors_lookup_prepare();
+	vi_sectors_lookup_prepare();
 	for (s = 0; s < cache.nsets; s++)
 	{
 		if (strcmp(cache.set_names[s], name) == 0)
@@ -330,7 +330,7 @@ read_all_sets(MemoryContext scratch)
 	uint64		row;
 	int			rc;
 
-	store_prepare(&load_all_plan,
+	vi_store_prepare(&load_all_plan,
 				  "SELECT s.sector_set, s.name_key, s.floor_key, s.ceiling_key, "
 				  "pg_catalog.json_build_object('type', 'FeatureCollection', 'features', "
 				  "pg_catalog.json_agg(f.feature ORDER BY f.feature_index))::pg_catalog.text "
@@ -463,19 +463,19 @@ build_cache(void)
 	 * sectors_at has no SET clause (for speed), so this may run under the
 	 * caller's search_path: pin it, here only, not on every call.
 	 */
-	path_level = pin_search_path();
+	path_level = vi_pin_search_path();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	read_all_sets(scratch);
 	SPI_finish();
-	unpin_search_path(path_level);
+	vi_unpin_search_path(path_level);
 	MemoryContextDelete(scratch);
 	build_index();
 	cache.built = true;
 }
 
 const SectorCacheView *
-sectors_lookup_prepare(void)
+vi_sectors_lookup_prepare(void)
 {
 	static SectorCacheView view;
 
@@ -519,7 +519,7 @@ vatsim_sectors_at(PG_FUNCTION_ARGS)
 				errmsg("point (%g, %g) is outside the globe", lat, lon),
 				errhint("Latitude must be within -90..90 and longitude within -180..180."));
 
-	view = sectors_lookup_prepare();
+	view = vi_sectors_lookup_prepare();
 	if (found_cap < view->nentries)
 	{
 		if (found != NULL)

@@ -7,7 +7,7 @@
 
 #include "geometry.h"
 
-/* What a lookup needs; valid until the next sectors_lookup_prepare(). */
+/* What a lookup needs; valid until the next vi_sectors_lookup_prepare(). */
 typedef struct SectorCacheView
 {
 	const GeoIndex *index;
@@ -17,8 +17,8 @@ typedef struct SectorCacheView
 } SectorCacheView;
 
 /* Register the invalidation callback; from _PG_init. */
-extern void sectors_init(void);
+extern void vi_sectors_init(void);
 /* The current index, rebuilt first if the sector tables changed. */
-extern const SectorCacheView *sectors_lookup_prepare(void);
+extern const SectorCacheView *vi_sectors_lookup_prepare(void);
 
 #endif							/* VATSIM_SECTORS_H */

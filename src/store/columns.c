@@ -19,7 +19,7 @@
 	((int64) (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY)
 
 void
-col_init(ColumnBuf *c, ColType type, int cap)
+vi_col_init(ColumnBuf *c, ColType type, int cap)
 {
 	c->type = type;
 	c->n = 0;
@@ -53,7 +53,7 @@ feed_string_to_text(const char *s)
 }
 
 void
-col_text(ColumnBuf *c, const char *s)
+vi_col_text(ColumnBuf *c, const char *s)
 {
 	if (s == NULL)
 		col_push(c, (Datum) 0, true);
@@ -62,7 +62,7 @@ col_text(ColumnBuf *c, const char *s)
 }
 
 void
-col_int(ColumnBuf *c, FeedInt v)
+vi_col_int(ColumnBuf *c, FeedInt v)
 {
 	if (v == FEED_NULL_INT)
 		col_push(c, (Datum) 0, true);
@@ -71,19 +71,19 @@ col_int(ColumnBuf *c, FeedInt v)
 }
 
 void
-col_int8(ColumnBuf *c, int64 v)
+vi_col_int8(ColumnBuf *c, int64 v)
 {
 	col_push(c, Int64GetDatum(v), false);
 }
 
 void
-col_null(ColumnBuf *c)
+vi_col_null(ColumnBuf *c)
 {
 	col_push(c, (Datum) 0, true);
 }
 
 void
-col_float(ColumnBuf *c, double v)
+vi_col_float(ColumnBuf *c, double v)
 {
 	if (isnan(v))
 		col_push(c, (Datum) 0, true);
@@ -98,7 +98,7 @@ feed_time_to_timestamptz(FeedTime t)
 }
 
 void
-col_time(ColumnBuf *c, FeedTime t)
+vi_col_time(ColumnBuf *c, FeedTime t)
 {
 	if (t == FEED_NULL_TIME)
 		col_push(c, (Datum) 0, true);
@@ -107,13 +107,13 @@ col_time(ColumnBuf *c, FeedTime t)
 }
 
 void
-col_tstz(ColumnBuf *c, TimestampTz t)
+vi_col_tstz(ColumnBuf *c, TimestampTz t)
 {
 	col_push(c, TimestampTzGetDatum(t), false);
 }
 
 void
-col_bool(ColumnBuf *c, int v)
+vi_col_bool(ColumnBuf *c, int v)
 {
 	if (v < 0)
 		col_push(c, (Datum) 0, true);
@@ -127,7 +127,7 @@ col_bool(ColumnBuf *c, int v)
  * lengths cannot be unnested, and the literal round-trips exactly.
  */
 void
-col_text_lines(ColumnBuf *c, const char **lines, int n)
+vi_col_text_lines(ColumnBuf *c, const char **lines, int n)
 {
 	StringInfoData buf;
 	int			i;
@@ -155,18 +155,18 @@ col_text_lines(ColumnBuf *c, const char **lines, int n)
 		appendStringInfoChar(&buf, '"');
 	}
 	appendStringInfoChar(&buf, '}');
-	col_text(c, buf.data);
+	vi_col_text(c, buf.data);
 	pfree(buf.data);
 }
 
 void
-col_plan(ColumnBuf *cols, const FeedPlan *plan, bool has_plan)
+vi_col_plan(ColumnBuf *cols, const FeedPlan *plan, bool has_plan)
 {
 	int			f;
 
 	for (f = 0; f < FP_NFIELDS; f++)
-		col_text(&cols[f], has_plan ? plan->field[f] : NULL);
-	col_int(&cols[FP_NFIELDS], has_plan ? plan->revision_id : FEED_NULL_INT);
+		vi_col_text(&cols[f], has_plan ? plan->field[f] : NULL);
+	vi_col_int(&cols[FP_NFIELDS], has_plan ? plan->revision_id : FEED_NULL_INT);
 }
 
 typedef struct ColTypeInfo
@@ -189,7 +189,7 @@ static const ColTypeInfo col_types[] = {
 };
 
 Datum
-col_array(const ColumnBuf *c)
+vi_col_array(const ColumnBuf *c)
 {
 	const ColTypeInfo *t = &col_types[c->type];
 	int			dims[1] = {c->n};
@@ -203,19 +203,19 @@ col_array(const ColumnBuf *c)
 }
 
 Oid
-col_array_type(ColType type)
+vi_col_array_type(ColType type)
 {
 	return col_types[type].array;
 }
 
 const char *
-col_sql_type(ColType type)
+vi_col_sql_type(ColType type)
 {
 	return col_types[type].sql;
 }
 
 SPIPlanPtr
-store_prepare(SPIPlanPtr *cache, const char *sql, int nargs,
+vi_store_prepare(SPIPlanPtr *cache, const char *sql, int nargs,
 			  const Oid *argtypes)
 {
 	SPIPlanPtr	plan;
@@ -233,7 +233,7 @@ store_prepare(SPIPlanPtr *cache, const char *sql, int nargs,
 }
 
 void
-store_execute(SPIPlanPtr plan, const Datum *values, int expected)
+vi_store_execute(SPIPlanPtr plan, const Datum *values, int expected)
 {
 	int			rc = SPI_execute_plan(plan, (Datum *) values, NULL, false, 0);
 
@@ -249,7 +249,7 @@ store_execute(SPIPlanPtr plan, const Datum *values, int expected)
  *
  * IS DISTINCT FROM cannot name its operator: it resolves "=" for each
  * column through search_path, so it is safe only because every caller runs
- * it under the pinned path (search_path.c; ingest_document pins it).
+ * it under the pinned path (search_path.c; vi_ingest_document pins it).
  */
 static int
 table_nkeys(const TableSpec *spec)
@@ -258,7 +258,7 @@ table_nkeys(const TableSpec *spec)
 }
 
 void
-table_upsert(TableSpec *spec, const ColumnBuf *cols)
+vi_table_upsert(TableSpec *spec, const ColumnBuf *cols)
 {
 	Datum	   *values;
 	int			i;
@@ -286,8 +286,8 @@ table_upsert(TableSpec *spec, const ColumnBuf *cols)
 		for (i = 0; i < n; i++)
 		{
 			appendStringInfo(&sql, "%spg_catalog.unnest($%d::%s)", i ? ", " : "",
-							 i + 1, col_sql_type(col[i].type));
-			argtypes[i] = col_array_type(col[i].type);
+							 i + 1, vi_col_sql_type(col[i].type));
+			argtypes[i] = vi_col_array_type(col[i].type);
 		}
 		appendStringInfoString(&sql, ") AS u(");
 		for (i = 0; i < n; i++)
@@ -307,15 +307,15 @@ table_upsert(TableSpec *spec, const ColumnBuf *cols)
 			appendStringInfo(&sql, "%sEXCLUDED.%s", i > k ? ", " : "", col[i].name);
 		appendStringInfoChar(&sql, ')');
 
-		store_prepare(&spec->upsert_plan, sql.data, n, argtypes);
+		vi_store_prepare(&spec->upsert_plan, sql.data, n, argtypes);
 		pfree(sql.data);
 		pfree(argtypes);
 	}
 
 	values = palloc(sizeof(Datum) * spec->ncolumns);
 	for (i = 0; i < spec->ncolumns; i++)
-		values[i] = col_array(&cols[i]);
-	store_execute(spec->upsert_plan, values, SPI_OK_INSERT);
+		values[i] = vi_col_array(&cols[i]);
+	vi_store_execute(spec->upsert_plan, values, SPI_OK_INSERT);
 	pfree(values);
 }
 
@@ -325,7 +325,7 @@ table_upsert(TableSpec *spec, const ColumnBuf *cols)
  * "key <> ALL($1)" would compare every row with every key.
  */
 void
-table_delete_absent(TableSpec *spec, const ColumnBuf *keys)
+vi_table_delete_absent(TableSpec *spec, const ColumnBuf *keys)
 {
 	int			k = table_nkeys(spec);
 	Datum	   *values = palloc(sizeof(Datum) * k);
@@ -343,8 +343,8 @@ table_delete_absent(TableSpec *spec, const ColumnBuf *keys)
 		for (i = 0; i < k; i++)
 		{
 			appendStringInfo(&sql, "%spg_catalog.unnest($%d::%s)", i ? ", " : "",
-							 i + 1, col_sql_type(col[i].type));
-			argtypes[i] = col_array_type(col[i].type);
+							 i + 1, vi_col_sql_type(col[i].type));
+			argtypes[i] = vi_col_array_type(col[i].type);
 		}
 		appendStringInfoString(&sql, ") AS k(");
 		for (i = 0; i < k; i++)
@@ -354,12 +354,12 @@ table_delete_absent(TableSpec *spec, const ColumnBuf *keys)
 			appendStringInfo(&sql, "%sk.k%d OPERATOR(pg_catalog.=) t.%s",
 							 i ? " AND " : "", i + 1, col[i].name);
 		appendStringInfoChar(&sql, ')');
-		store_prepare(&spec->delete_plan, sql.data, k, argtypes);
+		vi_store_prepare(&spec->delete_plan, sql.data, k, argtypes);
 		pfree(sql.data);
 		pfree(argtypes);
 	}
 	for (i = 0; i < k; i++)
-		values[i] = col_array(&keys[i]);
-	store_execute(spec->delete_plan, values, SPI_OK_DELETE);
+		values[i] = vi_col_array(&keys[i]);
+	vi_store_execute(spec->delete_plan, values, SPI_OK_DELETE);
 	pfree(values);
 }

@@ -38,21 +38,21 @@ typedef struct ColumnBuf
 	bool	   *nulls;
 } ColumnBuf;
 
-extern void col_init(ColumnBuf *c, ColType type, int cap);
-extern void col_text(ColumnBuf *c, const char *s);		/* NULL -> null */
-extern void col_int(ColumnBuf *c, FeedInt v);	/* FEED_NULL_INT -> null */
-extern void col_int8(ColumnBuf *c, int64 v);
-extern void col_null(ColumnBuf *c);
-extern void col_float(ColumnBuf *c, double v);	/* NaN -> null */
-extern void col_time(ColumnBuf *c, FeedTime t); /* FEED_NULL_TIME -> null */
-extern void col_tstz(ColumnBuf *c, TimestampTz t);
-extern void col_bool(ColumnBuf *c, int v);	/* -1 -> null */
-extern void col_text_lines(ColumnBuf *c, const char **lines, int n); /* n<0 -> null */
+extern void vi_col_init(ColumnBuf *c, ColType type, int cap);
+extern void vi_col_text(ColumnBuf *c, const char *s);		/* NULL -> null */
+extern void vi_col_int(ColumnBuf *c, FeedInt v);	/* FEED_NULL_INT -> null */
+extern void vi_col_int8(ColumnBuf *c, int64 v);
+extern void vi_col_null(ColumnBuf *c);
+extern void vi_col_float(ColumnBuf *c, double v);	/* NaN -> null */
+extern void vi_col_time(ColumnBuf *c, FeedTime t); /* FEED_NULL_TIME -> null */
+extern void vi_col_tstz(ColumnBuf *c, TimestampTz t);
+extern void vi_col_bool(ColumnBuf *c, int v);	/* -1 -> null */
+extern void vi_col_text_lines(ColumnBuf *c, const char **lines, int n); /* n<0 -> null */
 /* Push a plan's FP_NFIELDS strings and revision_id into cols[0..FP_NFIELDS]. */
-extern void col_plan(ColumnBuf *cols, const FeedPlan *plan, bool has_plan);
-extern Datum col_array(const ColumnBuf *c);
-extern Oid	col_array_type(ColType type);
-extern const char *col_sql_type(ColType type);
+extern void vi_col_plan(ColumnBuf *cols, const FeedPlan *plan, bool has_plan);
+extern Datum vi_col_array(const ColumnBuf *c);
+extern Oid	vi_col_array_type(ColType type);
+extern const char *vi_col_sql_type(ColType type);
 
 extern TimestampTz feed_time_to_timestamptz(FeedTime t);
 
@@ -76,14 +76,14 @@ typedef struct TableSpec
 } TableSpec;
 
 /* Upsert the rows in cols[0..ncolumns-1]; changes only rows that differ. */
-extern void table_upsert(TableSpec *spec, const ColumnBuf *cols);
+extern void vi_table_upsert(TableSpec *spec, const ColumnBuf *cols);
 /* Delete rows whose key is not among keys[0..nkeys-1] (the key columns). */
-extern void table_delete_absent(TableSpec *spec, const ColumnBuf *keys);
+extern void vi_table_delete_absent(TableSpec *spec, const ColumnBuf *keys);
 
 /* Prepare sql once per backend with the given argument types, and keep it. */
-extern SPIPlanPtr store_prepare(SPIPlanPtr *cache, const char *sql,
+extern SPIPlanPtr vi_store_prepare(SPIPlanPtr *cache, const char *sql,
 								int nargs, const Oid *argtypes);
 /* Run a kept plan, expecting the given SPI result code. */
-extern void store_execute(SPIPlanPtr plan, const Datum *values, int expected);
+extern void vi_store_execute(SPIPlanPtr plan, const Datum *values, int expected);
 
 #endif							/* VATSIM_COLUMNS_H */

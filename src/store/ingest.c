@@ -156,7 +156,7 @@ warn_rejects(const FeedRejects *rejects, TimestampTz ts)
  * Returns the installed version (NULL: not installed); needs SPI.
  */
 char *
-installed_extension_version(void)
+vi_installed_extension_version(void)
 {
 	if (SPI_execute("SELECT extversion FROM pg_catalog.pg_extension "
 					"WHERE extname OPERATOR(pg_catalog.=) 'vatsim_ingest'",
@@ -170,7 +170,7 @@ installed_extension_version(void)
 static void
 check_extension_version(void)
 {
-	char	   *installed = installed_extension_version();
+	char	   *installed = vi_installed_extension_version();
 
 	if (installed == NULL || strcmp(installed, VATSIM_INGEST_VERSION) != 0)
 		ereport(ERROR,
@@ -238,13 +238,13 @@ check_snapshot_order(TimestampTz ts)
 					false, 0) != SPI_OK_UTILITY)
 		elog(ERROR, "could not lock vatsim.snapshots");
 
-	store_prepare(&newest_plan,
+	vi_store_prepare(&newest_plan,
 				  "SELECT EXISTS (SELECT 1 FROM vatsim.snapshots "
 				  "WHERE update_timestamp OPERATOR(pg_catalog.=) $1), "
 				  "(SELECT pg_catalog.max(update_timestamp) FROM vatsim.snapshots)",
 				  1, types);
 	values[0] = TimestampTzGetDatum(ts);
-	store_execute(newest_plan, values, SPI_OK_SELECT);
+	vi_store_execute(newest_plan, values, SPI_OK_SELECT);
 	exists = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0],
 										SPI_tuptable->tupdesc, 1, &isnull));
 	newest = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2,
@@ -278,7 +278,7 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 	int			i;
 	int			rc;
 
-	store_prepare(&snapshot_plan,
+	vi_store_prepare(&snapshot_plan,
 				  "INSERT INTO vatsim.snapshots (update_timestamp, feed_version, "
 				  "pilots, controllers, atis, prefiles, servers, connected_clients, "
 				  "unique_users, rejected, bytes, duration_ms, positions, sector_error) "
@@ -344,7 +344,7 @@ process_sectors(const FeedDocument *doc, const int64 *flight_ids,
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
 	{
-		occupancy_process(doc, flight_ids, ts);
+		vi_occupancy_process(doc, flight_ids, ts);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
@@ -391,7 +391,7 @@ check_database_encoding(void)
 }
 
 void
-ingest_document(const char *data, size_t len, IngestResult *result)
+vi_ingest_document(const char *data, size_t len, IngestResult *result)
 {
 	MemoryContext parse_cxt;
 	MemoryContext old_cxt;
@@ -434,7 +434,7 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 	 * directly: every statement below runs under the pinned path whoever the
 	 * caller is (see search_path.c).
 	 */
-	path_level = pin_search_path();
+	path_level = vi_pin_search_path();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	check_extension_version();
@@ -443,15 +443,15 @@ ingest_document(const char *data, size_t len, IngestResult *result)
 	{
 		int64	   *flight_ids;
 
-		store_current_state(&doc, ts);
-		flight_ids = store_pilots(&doc, ts, vi_reconnect_grace, &result->positions);
+		vi_store_current_state(&doc, ts);
+		flight_ids = vi_store_pilots(&doc, ts, vi_reconnect_grace, &result->positions);
 		process_sectors(&doc, flight_ids, ts, result);
 		INSTR_TIME_SET_CURRENT(elapsed);
 		INSTR_TIME_SUBTRACT(elapsed, start);
 		insert_snapshot_row(&doc, ts, len, INSTR_TIME_GET_MILLISEC(elapsed), result);
 	}
 	SPI_finish();
-	unpin_search_path(path_level);
+	vi_unpin_search_path(path_level);
 
 	if (!result->duplicate)
 		warn_rejects(&doc.rejects, ts);
@@ -489,7 +489,7 @@ vatsim_ingest_text(PG_FUNCTION_ARGS)
 	text	   *feed = PG_GETARG_TEXT_PP(0);
 	IngestResult result;
 
-	ingest_document(VARDATA_ANY(feed), VARSIZE_ANY_EXHDR(feed), &result);
+	vi_ingest_document(VARDATA_ANY(feed), VARSIZE_ANY_EXHDR(feed), &result);
 	PG_RETURN_DATUM(ingest_result_datum(fcinfo, &result));
 }
 
@@ -538,7 +538,7 @@ vatsim_ingest_file(PG_FUNCTION_ARGS)
 				errmsg("could not read feed file \"%s\": %m", path));
 	FreeFile(file);
 
-	ingest_document(buf, nread, &result);
+	vi_ingest_document(buf, nread, &result);
 	pfree(buf);
 	PG_RETURN_DATUM(ingest_result_datum(fcinfo, &result));
 }

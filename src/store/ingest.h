@@ -28,9 +28,9 @@ typedef struct IngestResult
  * Parse and store one document inside the caller's transaction.  Raises an
  * ERROR (and so writes nothing) for a document that cannot be used.
  */
-extern void ingest_document(const char *data, size_t len, IngestResult *result);
+extern void vi_ingest_document(const char *data, size_t len, IngestResult *result);
 
 /* extversion of vatsim_ingest in this database, NULL if absent (needs SPI). */
-extern char *installed_extension_version(void);
+extern char *vi_installed_extension_version(void);
 
 #endif							/* VATSIM_INGEST_PATH_H */

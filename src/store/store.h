@@ -36,18 +36,18 @@
 	{"plan_revision_id", COL_INT4}
 
 /* Reference tables, servers, controllers and their sessions, ATIS, prefiles. */
-extern void store_current_state(const FeedDocument *doc, TimestampTz ts);
+extern void vi_store_current_state(const FeedDocument *doc, TimestampTz ts);
 
 /*
  * Flights (identity across reconnects), pilots, positions, plan versions.
  * Returns each pilot's flight id (-1 outside vatsim_ingest.region) and sets
  * *positions to the number of positions written.
  */
-extern int64 *store_pilots(const FeedDocument *doc, TimestampTz ts,
+extern int64 *vi_store_pilots(const FeedDocument *doc, TimestampTz ts,
 						   int reconnect_grace_s, int *positions);
 
 /* Transceivers feed, current state; returns the rows stored. */
 struct TransceiversDocument;
-extern int	store_transceivers(const struct TransceiversDocument *doc);
+extern int	vi_store_transceivers(const struct TransceiversDocument *doc);
 
 #endif							/* VATSIM_STORE_H */

@@ -89,7 +89,7 @@ init_columns(ColumnBuf *cols, const TableSpec *spec, int nrows)
 	int			i;
 
 	for (i = 0; i < spec->ncolumns; i++)
-		col_init(&cols[i], spec->columns[i].type, nrows);
+		vi_col_init(&cols[i], spec->columns[i].type, nrows);
 }
 
 static void
@@ -103,11 +103,11 @@ store_refs(TableSpec *spec, const FeedRef *refs, int n, bool present)
 	init_columns(cols, spec, n);
 	for (i = 0; i < n; i++)
 	{
-		col_int(&cols[0], refs[i].id);
-		col_text(&cols[1], refs[i].short_name);
-		col_text(&cols[2], refs[i].long_name);
+		vi_col_int(&cols[0], refs[i].id);
+		vi_col_text(&cols[1], refs[i].short_name);
+		vi_col_text(&cols[2], refs[i].long_name);
 	}
-	table_upsert(spec, cols);
+	vi_table_upsert(spec, cols);
 }
 
 static void
@@ -121,16 +121,16 @@ store_servers(const FeedDocument *doc)
 	{
 		const FeedServer *s = &doc->servers[i];
 
-		col_text(&cols[0], s->ident);
-		col_text(&cols[1], s->hostname_or_ip);
-		col_text(&cols[2], s->location);
-		col_text(&cols[3], s->name);
-		col_int(&cols[4], s->clients_connection_allowed);
-		col_bool(&cols[5], s->client_connections_allowed);
-		col_bool(&cols[6], s->is_sweatbox);
+		vi_col_text(&cols[0], s->ident);
+		vi_col_text(&cols[1], s->hostname_or_ip);
+		vi_col_text(&cols[2], s->location);
+		vi_col_text(&cols[3], s->name);
+		vi_col_int(&cols[4], s->clients_connection_allowed);
+		vi_col_bool(&cols[5], s->client_connections_allowed);
+		vi_col_bool(&cols[6], s->is_sweatbox);
 	}
-	table_upsert(&servers_spec, cols);
-	table_delete_absent(&servers_spec, &cols[0]);
+	vi_table_upsert(&servers_spec, cols);
+	vi_table_delete_absent(&servers_spec, &cols[0]);
 }
 
 /* Fill the column buffers of controllers or ATIS; returns nothing stored yet. */
@@ -145,19 +145,19 @@ fill_controllers(ColumnBuf *cols, const TableSpec *spec,
 	{
 		const FeedController *c = &recs[i];
 
-		col_text(&cols[CC_CALLSIGN], c->callsign);
-		col_int(&cols[CC_CID], c->cid);
-		col_text(&cols[CC_NAME], c->name);
-		col_text(&cols[CC_FREQUENCY], c->frequency);
-		col_int(&cols[CC_FACILITY], c->facility);
-		col_int(&cols[CC_RATING], c->rating);
-		col_text(&cols[CC_SERVER], c->server);
-		col_int(&cols[CC_VISUAL_RANGE], c->visual_range);
-		col_text_lines(&cols[CC_TEXT_ATIS], c->text_atis, c->n_text_atis);
-		col_time(&cols[CC_LOGON_TIME], c->logon_time);
-		col_time(&cols[CC_LAST_UPDATED], c->last_updated);
+		vi_col_text(&cols[CC_CALLSIGN], c->callsign);
+		vi_col_int(&cols[CC_CID], c->cid);
+		vi_col_text(&cols[CC_NAME], c->name);
+		vi_col_text(&cols[CC_FREQUENCY], c->frequency);
+		vi_col_int(&cols[CC_FACILITY], c->facility);
+		vi_col_int(&cols[CC_RATING], c->rating);
+		vi_col_text(&cols[CC_SERVER], c->server);
+		vi_col_int(&cols[CC_VISUAL_RANGE], c->visual_range);
+		vi_col_text_lines(&cols[CC_TEXT_ATIS], c->text_atis, c->n_text_atis);
+		vi_col_time(&cols[CC_LOGON_TIME], c->logon_time);
+		vi_col_time(&cols[CC_LAST_UPDATED], c->last_updated);
 		if (spec->ncolumns > CC_ATIS_CODE)
-			col_text(&cols[CC_ATIS_CODE], c->atis_code);
+			vi_col_text(&cols[CC_ATIS_CODE], c->atis_code);
 	}
 }
 
@@ -176,7 +176,7 @@ store_sessions(const ColumnBuf *cols, TimestampTz ts)
 	static const Oid close_types[] = {TIMESTAMPTZOID};
 	Datum		values[7];
 
-	store_prepare(&session_upsert_plan,
+	vi_store_prepare(&session_upsert_plan,
 				  "INSERT INTO vatsim.controller_sessions AS s "
 				  "(cid, callsign, logon_time, first_seen, last_seen, frequency, facility, rating) "
 				  "SELECT u.cid, u.callsign, u.logon_time, $7, $7, u.frequency, u.facility, u.rating "
@@ -191,21 +191,21 @@ store_sessions(const ColumnBuf *cols, TimestampTz ts)
 				  "last_seen = EXCLUDED.last_seen, frequency = EXCLUDED.frequency, "
 				  "facility = EXCLUDED.facility, rating = EXCLUDED.rating, ended_at = NULL",
 				  lengthof(upsert_types), upsert_types);
-	values[0] = col_array(&cols[CC_CID]);
-	values[1] = col_array(&cols[CC_CALLSIGN]);
-	values[2] = col_array(&cols[CC_LOGON_TIME]);
-	values[3] = col_array(&cols[CC_FREQUENCY]);
-	values[4] = col_array(&cols[CC_FACILITY]);
-	values[5] = col_array(&cols[CC_RATING]);
+	values[0] = vi_col_array(&cols[CC_CID]);
+	values[1] = vi_col_array(&cols[CC_CALLSIGN]);
+	values[2] = vi_col_array(&cols[CC_LOGON_TIME]);
+	values[3] = vi_col_array(&cols[CC_FREQUENCY]);
+	values[4] = vi_col_array(&cols[CC_FACILITY]);
+	values[5] = vi_col_array(&cols[CC_RATING]);
 	values[6] = TimestampTzGetDatum(ts);
-	store_execute(session_upsert_plan, values, SPI_OK_INSERT);
+	vi_store_execute(session_upsert_plan, values, SPI_OK_INSERT);
 
-	store_prepare(&session_close_plan,
+	vi_store_prepare(&session_close_plan,
 				  "UPDATE vatsim.controller_sessions SET ended_at = $1 "
 				  "WHERE ended_at IS NULL AND last_seen OPERATOR(pg_catalog.<) $1",
 				  lengthof(close_types), close_types);
 	values[0] = TimestampTzGetDatum(ts);
-	store_execute(session_close_plan, values, SPI_OK_UPDATE);
+	vi_store_execute(session_close_plan, values, SPI_OK_UPDATE);
 }
 
 static void
@@ -219,19 +219,19 @@ store_prefiles(const FeedDocument *doc)
 	{
 		const FeedPrefile *p = &doc->prefiles[i];
 
-		col_text(&cols[PF_CALLSIGN], p->callsign);
-		col_int(&cols[PF_CID], p->cid);
-		col_text(&cols[PF_NAME], p->name);
-		col_bool(&cols[PF_HAS_PLAN], p->has_plan);
-		col_plan(&cols[PF_PLAN], &p->plan, p->has_plan);
-		col_time(&cols[PF_LAST_UPDATED], p->last_updated);
+		vi_col_text(&cols[PF_CALLSIGN], p->callsign);
+		vi_col_int(&cols[PF_CID], p->cid);
+		vi_col_text(&cols[PF_NAME], p->name);
+		vi_col_bool(&cols[PF_HAS_PLAN], p->has_plan);
+		vi_col_plan(&cols[PF_PLAN], &p->plan, p->has_plan);
+		vi_col_time(&cols[PF_LAST_UPDATED], p->last_updated);
 	}
-	table_upsert(&prefiles_spec, cols);
-	table_delete_absent(&prefiles_spec, &cols[PF_CALLSIGN]);
+	vi_table_upsert(&prefiles_spec, cols);
+	vi_table_delete_absent(&prefiles_spec, &cols[PF_CALLSIGN]);
 }
 
 void
-store_current_state(const FeedDocument *doc, TimestampTz ts)
+vi_store_current_state(const FeedDocument *doc, TimestampTz ts)
 {
 	ColumnBuf	cols[CC_NCOLUMNS];
 
@@ -245,13 +245,13 @@ store_current_state(const FeedDocument *doc, TimestampTz ts)
 	store_servers(doc);
 
 	fill_controllers(cols, &controllers_spec, doc->controllers, doc->n_controllers);
-	table_upsert(&controllers_spec, cols);
-	table_delete_absent(&controllers_spec, &cols[CC_CALLSIGN]);
+	vi_table_upsert(&controllers_spec, cols);
+	vi_table_delete_absent(&controllers_spec, &cols[CC_CALLSIGN]);
 	store_sessions(cols, ts);
 
 	fill_controllers(cols, &atis_spec, doc->atis, doc->n_atis);
-	table_upsert(&atis_spec, cols);
-	table_delete_absent(&atis_spec, &cols[CC_CALLSIGN]);
+	vi_table_upsert(&atis_spec, cols);
+	vi_table_delete_absent(&atis_spec, &cols[CC_CALLSIGN]);
 
 	store_prefiles(doc);
 }

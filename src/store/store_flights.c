@@ -65,7 +65,7 @@ static SPIPlanPtr offline_plan;
  * is a candidate: an older one never revives.  Returns, per input
  * position (1-based), the flight id and whether the plan digest changed.
  * IS [NOT] DISTINCT FROM cannot be schema-qualified: it is safe only under
- * the pinned search_path that ingest_document sets (search_path.c).
+ * the pinned search_path that vi_ingest_document sets (search_path.c).
  */
 static const char stitch_sql[] =
 "WITH inc AS ("
@@ -154,30 +154,30 @@ stitch_flights(const FeedDocument *doc, const ColumnBuf *cols, TimestampTz ts,
 	uint64		row;
 	int			i;
 
-	col_init(&aircraft, COL_TEXT, n);
-	col_init(&hash, COL_INT8, n);
+	vi_col_init(&aircraft, COL_TEXT, n);
+	vi_col_init(&hash, COL_INT8, n);
 	for (i = 0; i < n; i++)
 	{
 		const FeedPilot *p = &doc->pilots[i];
 
-		col_text(&aircraft, plan_aircraft(p));
+		vi_col_text(&aircraft, plan_aircraft(p));
 		if (p->has_plan)
-			col_int8(&hash, (int64) feed_plan_hash(&p->plan));
+			vi_col_int8(&hash, (int64) feed_plan_hash(&p->plan));
 		else
-			col_null(&hash);
+			vi_col_null(&hash);
 	}
 
-	store_prepare(&stitch_plan, stitch_sql, lengthof(types), types);
-	values[0] = col_array(&cols[PC_CALLSIGN]);
-	values[1] = col_array(&cols[PC_CID]);
-	values[2] = col_array(&cols[PC_LOGON_TIME]);
-	values[3] = col_array(&cols[PC_PLAN + FP_DEPARTURE]);
-	values[4] = col_array(&cols[PC_PLAN + FP_ARRIVAL]);
-	values[5] = col_array(&aircraft);
-	values[6] = col_array(&hash);
+	vi_store_prepare(&stitch_plan, stitch_sql, lengthof(types), types);
+	values[0] = vi_col_array(&cols[PC_CALLSIGN]);
+	values[1] = vi_col_array(&cols[PC_CID]);
+	values[2] = vi_col_array(&cols[PC_LOGON_TIME]);
+	values[3] = vi_col_array(&cols[PC_PLAN + FP_DEPARTURE]);
+	values[4] = vi_col_array(&cols[PC_PLAN + FP_ARRIVAL]);
+	values[5] = vi_col_array(&aircraft);
+	values[6] = vi_col_array(&hash);
 	values[7] = TimestampTzGetDatum(ts);
 	values[8] = TimestampTzGetDatum(ts - (int64) grace_s * USECS_PER_SEC);
-	store_execute(stitch_plan, values, SPI_OK_SELECT);
+	vi_store_execute(stitch_plan, values, SPI_OK_SELECT);
 
 	if (SPI_processed != (uint64) n)
 		elog(ERROR, "vatsim_ingest: flight stitching returned " UINT64_FORMAT
@@ -212,18 +212,18 @@ store_positions(const ColumnBuf *cols, TimestampTz ts)
 	};
 	Datum		values[10];
 
-	store_prepare(&positions_plan, positions_sql, lengthof(types), types);
+	vi_store_prepare(&positions_plan, positions_sql, lengthof(types), types);
 	values[0] = TimestampTzGetDatum(ts);
-	values[1] = col_array(&cols[PC_FLIGHT_ID]);
-	values[2] = col_array(&cols[PC_LATITUDE]);
-	values[3] = col_array(&cols[PC_LONGITUDE]);
-	values[4] = col_array(&cols[PC_ALTITUDE]);
-	values[5] = col_array(&cols[PC_GROUNDSPEED]);
-	values[6] = col_array(&cols[PC_HEADING]);
-	values[7] = col_array(&cols[PC_TRANSPONDER]);
-	values[8] = col_array(&cols[PC_QNH_I_HG]);
-	values[9] = col_array(&cols[PC_QNH_MB]);
-	store_execute(positions_plan, values, SPI_OK_INSERT);
+	values[1] = vi_col_array(&cols[PC_FLIGHT_ID]);
+	values[2] = vi_col_array(&cols[PC_LATITUDE]);
+	values[3] = vi_col_array(&cols[PC_LONGITUDE]);
+	values[4] = vi_col_array(&cols[PC_ALTITUDE]);
+	values[5] = vi_col_array(&cols[PC_GROUNDSPEED]);
+	values[6] = vi_col_array(&cols[PC_HEADING]);
+	values[7] = vi_col_array(&cols[PC_TRANSPONDER]);
+	values[8] = vi_col_array(&cols[PC_QNH_I_HG]);
+	values[9] = vi_col_array(&cols[PC_QNH_MB]);
+	vi_store_execute(positions_plan, values, SPI_OK_INSERT);
 }
 
 /* Statement 4: plan versions for the flights whose digest changed. */
@@ -237,19 +237,19 @@ store_plan_versions(const FeedDocument *doc, const int64 *flight_ids,
 	Datum		values[FP_NFIELDS + 4];
 	int			i;
 
-	col_init(&ids, COL_INT8, 16);
-	col_init(&hash, COL_INT8, 16);
+	vi_col_init(&ids, COL_INT8, 16);
+	vi_col_init(&hash, COL_INT8, 16);
 	for (i = 0; i <= FP_NFIELDS; i++)
-		col_init(&plan[i], i < FP_NFIELDS ? COL_TEXT : COL_INT4, 16);
+		vi_col_init(&plan[i], i < FP_NFIELDS ? COL_TEXT : COL_INT4, 16);
 	for (i = 0; i < doc->n_pilots; i++)
 	{
 		const FeedPilot *p = &doc->pilots[i];
 
 		if (!plan_changed[i] || !p->has_plan)
 			continue;
-		col_int8(&ids, flight_ids[i]);
-		col_plan(plan, &p->plan, true);
-		col_int8(&hash, (int64) feed_plan_hash(&p->plan));
+		vi_col_int8(&ids, flight_ids[i]);
+		vi_col_plan(plan, &p->plan, true);
+		vi_col_int8(&hash, (int64) feed_plan_hash(&p->plan));
 	}
 	if (ids.n == 0)
 		return;
@@ -283,15 +283,15 @@ store_plan_versions(const FeedDocument *doc, const int64 *flight_ids,
 			types[i + 2] = TEXTARRAYOID;
 		types[FP_NFIELDS + 2] = INT4ARRAYOID;
 		types[FP_NFIELDS + 3] = INT8ARRAYOID;
-		store_prepare(&plans_plan, sql.data, FP_NFIELDS + 4, types);
+		vi_store_prepare(&plans_plan, sql.data, FP_NFIELDS + 4, types);
 		pfree(sql.data);
 	}
 	values[0] = TimestampTzGetDatum(ts);
-	values[1] = col_array(&ids);
+	values[1] = vi_col_array(&ids);
 	for (i = 0; i <= FP_NFIELDS; i++)
-		values[i + 2] = col_array(&plan[i]);
-	values[FP_NFIELDS + 3] = col_array(&hash);
-	store_execute(plans_plan, values, SPI_OK_INSERT);
+		values[i + 2] = vi_col_array(&plan[i]);
+	values[FP_NFIELDS + 3] = vi_col_array(&hash);
+	vi_store_execute(plans_plan, values, SPI_OK_INSERT);
 }
 
 static void
@@ -300,13 +300,13 @@ mark_offline(TimestampTz ts)
 	static const Oid types[] = {TIMESTAMPTZOID};
 	Datum		values[1];
 
-	store_prepare(&offline_plan,
+	vi_store_prepare(&offline_plan,
 				  "UPDATE vatsim.flights SET status = 'offline' "
 				  "WHERE status OPERATOR(pg_catalog.=) 'online' "
 				  "AND last_seen OPERATOR(pg_catalog.<) $1",
 				  1, types);
 	values[0] = TimestampTzGetDatum(ts);
-	store_execute(offline_plan, values, SPI_OK_UPDATE);
+	vi_store_execute(offline_plan, values, SPI_OK_UPDATE);
 }
 
 static void
@@ -315,29 +315,29 @@ fill_pilot_columns(ColumnBuf *cols, const FeedPilot *pilots, int n)
 	int			i;
 
 	for (i = 0; i < PC_NCOLUMNS; i++)
-		col_init(&cols[i], pilot_columns[i].type, n);
+		vi_col_init(&cols[i], pilot_columns[i].type, n);
 	for (i = 0; i < n; i++)
 	{
 		const FeedPilot *p = &pilots[i];
 
-		col_text(&cols[PC_CALLSIGN], p->callsign);
-		col_int(&cols[PC_CID], p->cid);
-		col_text(&cols[PC_NAME], p->name);
-		col_text(&cols[PC_SERVER], p->server);
-		col_int(&cols[PC_PILOT_RATING], p->pilot_rating);
-		col_int(&cols[PC_MILITARY_RATING], p->military_rating);
-		col_float(&cols[PC_LATITUDE], p->latitude);
-		col_float(&cols[PC_LONGITUDE], p->longitude);
-		col_int(&cols[PC_ALTITUDE], p->altitude);
-		col_int(&cols[PC_GROUNDSPEED], p->groundspeed);
-		col_text(&cols[PC_TRANSPONDER], p->transponder);
-		col_int(&cols[PC_HEADING], p->heading);
-		col_float(&cols[PC_QNH_I_HG], p->qnh_i_hg);
-		col_int(&cols[PC_QNH_MB], p->qnh_mb);
-		col_bool(&cols[PC_HAS_PLAN], p->has_plan);
-		col_plan(&cols[PC_PLAN], &p->plan, p->has_plan);
-		col_time(&cols[PC_LOGON_TIME], p->logon_time);
-		col_time(&cols[PC_LAST_UPDATED], p->last_updated);
+		vi_col_text(&cols[PC_CALLSIGN], p->callsign);
+		vi_col_int(&cols[PC_CID], p->cid);
+		vi_col_text(&cols[PC_NAME], p->name);
+		vi_col_text(&cols[PC_SERVER], p->server);
+		vi_col_int(&cols[PC_PILOT_RATING], p->pilot_rating);
+		vi_col_int(&cols[PC_MILITARY_RATING], p->military_rating);
+		vi_col_float(&cols[PC_LATITUDE], p->latitude);
+		vi_col_float(&cols[PC_LONGITUDE], p->longitude);
+		vi_col_int(&cols[PC_ALTITUDE], p->altitude);
+		vi_col_int(&cols[PC_GROUNDSPEED], p->groundspeed);
+		vi_col_text(&cols[PC_TRANSPONDER], p->transponder);
+		vi_col_int(&cols[PC_HEADING], p->heading);
+		vi_col_float(&cols[PC_QNH_I_HG], p->qnh_i_hg);
+		vi_col_int(&cols[PC_QNH_MB], p->qnh_mb);
+		vi_col_bool(&cols[PC_HAS_PLAN], p->has_plan);
+		vi_col_plan(&cols[PC_PLAN], &p->plan, p->has_plan);
+		vi_col_time(&cols[PC_LOGON_TIME], p->logon_time);
+		vi_col_time(&cols[PC_LAST_UPDATED], p->last_updated);
 	}
 }
 
@@ -361,7 +361,7 @@ region_filter(const FeedDocument *doc, bool *tracked)
 			tracked[i] = true;
 		return doc->n_pilots;
 	}
-	view = sectors_lookup_prepare();
+	view = vi_sectors_lookup_prepare();
 	for (i = 0; i < view->nsets; i++)
 		if (strcmp(view->set_names[i], vi_region) == 0)
 			region_tag = i;
@@ -389,7 +389,7 @@ region_filter(const FeedDocument *doc, bool *tracked)
 }
 
 int64 *
-store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s,
+vi_store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s,
 			 int *positions)
 {
 	int			n = doc->n_pilots;
@@ -423,7 +423,7 @@ store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s,
 	if (ntracked > 0)
 		stitch_flights(&sub, hist, ts, reconnect_grace_s, sub_ids, plan_changed);
 	for (i = 0; i < ntracked; i++)
-		col_int8(&hist[PC_FLIGHT_ID], sub_ids[i]);
+		vi_col_int8(&hist[PC_FLIGHT_ID], sub_ids[i]);
 	store_positions(hist, ts);
 	store_plan_versions(&sub, sub_ids, plan_changed, ts);
 	mark_offline(ts);
@@ -435,13 +435,13 @@ store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s,
 		if (hist != cols)
 		{
 			if (flight_ids[i] >= 0)
-				col_int8(&cols[PC_FLIGHT_ID], flight_ids[i]);
+				vi_col_int8(&cols[PC_FLIGHT_ID], flight_ids[i]);
 			else
-				col_null(&cols[PC_FLIGHT_ID]);
+				vi_col_null(&cols[PC_FLIGHT_ID]);
 		}
 	}
-	table_upsert(&pilots_spec, cols);
-	table_delete_absent(&pilots_spec, &cols[PC_CALLSIGN]);
+	vi_table_upsert(&pilots_spec, cols);
+	vi_table_delete_absent(&pilots_spec, &cols[PC_CALLSIGN]);
 	*positions = ntracked;
 	return flight_ids;
 }

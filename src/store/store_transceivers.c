@@ -29,26 +29,26 @@ static TableSpec transceivers_spec = {"vatsim.transceivers",
 transceiver_columns, TC_NCOLUMNS, 2};
 
 int
-store_transceivers(const TransceiversDocument *doc)
+vi_store_transceivers(const TransceiversDocument *doc)
 {
 	ColumnBuf	cols[TC_NCOLUMNS];
 	int			i;
 
 	for (i = 0; i < TC_NCOLUMNS; i++)
-		col_init(&cols[i], transceiver_columns[i].type, doc->n_rows);
+		vi_col_init(&cols[i], transceiver_columns[i].type, doc->n_rows);
 	for (i = 0; i < doc->n_rows; i++)
 	{
 		const FeedTransceiver *t = &doc->rows[i];
 
-		col_text(&cols[TC_CALLSIGN], t->callsign);
-		col_int(&cols[TC_ID], t->id);
-		col_int8(&cols[TC_FREQUENCY], t->frequency_hz);
-		col_float(&cols[TC_LATITUDE], t->latitude);
-		col_float(&cols[TC_LONGITUDE], t->longitude);
-		col_float(&cols[TC_MSL], t->height_msl_m);
-		col_float(&cols[TC_AGL], t->height_agl_m);
+		vi_col_text(&cols[TC_CALLSIGN], t->callsign);
+		vi_col_int(&cols[TC_ID], t->id);
+		vi_col_int8(&cols[TC_FREQUENCY], t->frequency_hz);
+		vi_col_float(&cols[TC_LATITUDE], t->latitude);
+		vi_col_float(&cols[TC_LONGITUDE], t->longitude);
+		vi_col_float(&cols[TC_MSL], t->height_msl_m);
+		vi_col_float(&cols[TC_AGL], t->height_agl_m);
 	}
-	table_upsert(&transceivers_spec, cols);
-	table_delete_absent(&transceivers_spec, cols);
+	vi_table_upsert(&transceivers_spec, cols);
+	vi_table_delete_absent(&transceivers_spec, cols);
 	return doc->n_rows;
 }

@@ -67,7 +67,7 @@ materialize(FunctionCallInfo fcinfo, SPIPlanPtr *cache, const char *sql,
 	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "vatsim_ingest: SPI_connect failed");
-	store_prepare(cache, sql, nargs, types);
+	vi_store_prepare(cache, sql, nargs, types);
 	rc = SPI_execute_plan(*cache, values, nulls, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "vatsim_ingest: history query failed: %s", SPI_result_code_string(rc));

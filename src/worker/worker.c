@@ -157,7 +157,7 @@ runlog_write(const CycleOutcome *o)
 	int			rc;
 
 	SPI_connect();
-	store_prepare(&runlog_plan,
+	vi_store_prepare(&runlog_plan,
 				  "INSERT INTO vatsim.runs (started_at, finished_at, result, http_status, "
 				  "bytes, rows, update_timestamp, duration_ms, error) "
 				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -165,7 +165,7 @@ runlog_write(const CycleOutcome *o)
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = TimestampTzGetDatum(o->started);
 	values[1] = TimestampTzGetDatum(o->finished);
-	values[2] = CStringGetTextDatum(cycle_result_name(o->result));
+	values[2] = CStringGetTextDatum(vi_cycle_result_name(o->result));
 	values[3] = Int32GetDatum(o->http_status);
 	nulls[3] = o->http_status == 0 ? 'n' : ' ';
 	values[4] = Int64GetDatum(o->bytes);
@@ -180,14 +180,14 @@ runlog_write(const CycleOutcome *o)
 		elog(ERROR, "could not insert into vatsim.runs: %s",
 			 SPI_result_code_string(rc));
 
-	store_prepare(&trim_plan,
+	vi_store_prepare(&trim_plan,
 				  "DELETE FROM vatsim.runs WHERE run_id OPERATOR(pg_catalog.=) ANY (ARRAY("
 				  "SELECT run_id FROM vatsim.runs "
 				  "WHERE started_at OPERATOR(pg_catalog.<) $1 ORDER BY run_id LIMIT 1000))",
 				  1, trim_types);
 	values[0] = TimestampTzGetDatum(TimestampTzPlusMilliseconds(o->started,
 																-(int64) vi_run_log_retention_s * 1000));
-	store_execute(trim_plan, values, SPI_OK_DELETE);
+	vi_store_execute(trim_plan, values, SPI_OK_DELETE);
 	SPI_finish();
 }
 
@@ -296,7 +296,7 @@ store_cycle(const FetchResponse *feed, const TransceiversDocument *trx,
 		StartTransactionCommand();
 		PushActiveSnapshot(GetTransactionSnapshot());
 		pgstat_report_activity(STATE_RUNNING, "storing snapshot");
-		ingest_document(feed->body, feed->body_len, &ir);
+		vi_ingest_document(feed->body, feed->body_len, &ir);
 		o->update_timestamp = ir.update_timestamp;
 		o->has_update_timestamp = true;
 		o->rows = ir.pilots + ir.controllers + ir.atis + ir.prefiles;
@@ -308,7 +308,7 @@ store_cycle(const FetchResponse *feed, const TransceiversDocument *trx,
 		else if (trx != NULL)
 		{
 			SPI_connect();
-			o->rows += store_transceivers(trx);
+			o->rows += vi_store_transceivers(trx);
 			SPI_finish();
 		}
 		o->finished = GetCurrentTimestamp();
@@ -380,7 +380,7 @@ run_cycle(CycleOutcome *o)
 	bool		have_trx = false;
 
 	fetch_options(&opt);
-	status_set_state("fetching");
+	vi_status_set_state("fetching");
 	fetch_url(feed_fetcher, vi_feed_url, &opt, &feed);
 	after_fetch(&feed);
 	classify_fetch(&feed, o);
@@ -396,7 +396,7 @@ run_cycle(CycleOutcome *o)
 		runlog_write_alone(o);
 		return;
 	}
-	status_set_state("storing");
+	vi_status_set_state("storing");
 	store_cycle(&feed, have_trx ? &trx : NULL, o);
 }
 
@@ -413,7 +413,7 @@ extension_ready(bool *warned)
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
 	SPI_connect();
-	installed = installed_extension_version();
+	installed = vi_installed_extension_version();
 	ready = installed != NULL && strcmp(installed, VATSIM_INGEST_VERSION) == 0;
 	if (!ready && !*warned && installed == NULL)
 		ereport(WARNING,
@@ -515,9 +515,9 @@ answer_disabled(int failures, TimestampTz next_run)
 	o.started = o.finished = GetCurrentTimestamp();
 	o.result = CYCLE_DISABLED;
 	strlcpy(o.error, "vatsim_ingest.enabled is off", sizeof(o.error));
-	serving = status_cycle_starting(o.started);
+	serving = vi_status_cycle_starting(o.started);
 	runlog_write_alone(&o);
-	status_cycle_finished(&o, serving, failures, next_run);
+	vi_status_cycle_finished(&o, serving, failures, next_run);
 }
 
 /*
@@ -549,7 +549,7 @@ wait_for_database(void)
 		CommitTransactionCommand();
 		if (OidIsValid(dboid))
 		{
-			(void) status_swap_database_missing(false);
+			(void) vi_status_swap_database_missing(false);
 			ereport(LOG,
 					errmsg("database \"%s\" exists now: the background worker restarts to connect to it",
 						   vi_database));
@@ -562,7 +562,7 @@ wait_for_database(void)
 						   vi_database),
 					errhint("Create the database and the extension in it, or set vatsim_ingest.database and restart the server."));
 		warned = true;
-		status_set_state("waiting for database");
+		vi_status_set_state("waiting for database");
 		wait_until(TimestampTzPlusMilliseconds(GetCurrentTimestamp(), RECHECK_MS));
 	}
 }
@@ -581,17 +581,17 @@ vatsim_worker_main(Datum main_arg)
 
 	if (vatsim_shared == NULL)
 		elog(FATAL, "background worker started without its shared memory");
-	status_attach_worker();
+	vi_status_attach_worker();
 	/* an earlier start that died connecting: the database may be missing */
-	if (status_swap_database_missing(true))
+	if (vi_status_swap_database_missing(true))
 		wait_for_database();
 	BackgroundWorkerInitializeConnection(vi_database, NULL, 0);
 	/* the worker is a superuser: nothing planted in another schema may run */
-	pin_search_path_for_process();
+	vi_pin_search_path_for_process();
 	/* ingest refuses REPEATABLE READ; a server default must not stop it */
 	SetConfigOption("default_transaction_isolation", "read committed",
 					PGC_SUSET, PGC_S_OVERRIDE);
-	(void) status_swap_database_missing(false);
+	(void) vi_status_swap_database_missing(false);
 	pgstat_report_appname("vatsim_ingest worker");
 
 	if (!fetch_global_init() ||
@@ -620,11 +620,11 @@ vatsim_worker_main(Datum main_arg)
 			apply_reload(last_start, &failures, &next_run);
 		}
 		now = GetCurrentTimestamp();
-		requested = status_run_requested();
+		requested = vi_status_run_requested();
 
 		if (!vi_enabled)
 		{
-			status_set_state("disabled");
+			vi_status_set_state("disabled");
 			if (requested && extension_ready(&warned))
 				answer_disabled(failures, next_run);
 			wait_until(TimestampTzPlusMilliseconds(now, 3600 * 1000));
@@ -633,21 +633,21 @@ vatsim_worker_main(Datum main_arg)
 		}
 		if (!requested && now < next_run)
 		{
-			status_set_state("idle");
-			status_set_next_run(next_run);
+			vi_status_set_state("idle");
+			vi_status_set_next_run(next_run);
 			wait_until(next_run);
 			continue;
 		}
 		if (!extension_ready(&warned))
 		{
-			status_set_state("waiting for extension");
+			vi_status_set_state("waiting for extension");
 			wait_until(TimestampTzPlusMilliseconds(now, RECHECK_MS));
 			continue;
 		}
 
 		memset(&outcome, 0, sizeof(outcome));
 		outcome.started = last_start = now;
-		serving = status_cycle_starting(now);
+		serving = vi_status_cycle_starting(now);
 		old = MemoryContextSwitchTo(cycle_cxt);
 		run_cycle(&outcome);
 		MemoryContextSwitchTo(old);
@@ -659,6 +659,6 @@ vatsim_worker_main(Datum main_arg)
 		else
 			failures++;
 		next_run = next_start(now, GetCurrentTimestamp(), failures);
-		status_cycle_finished(&outcome, serving, failures, next_run);
+		vi_status_cycle_finished(&outcome, serving, failures, next_run);
 	}
 }

@@ -47,7 +47,7 @@ static const char *const cycle_result_names[] = {
 };
 
 const char *
-cycle_result_name(CycleResult result)
+vi_cycle_result_name(CycleResult result)
 {
 	return cycle_result_names[result];
 }
@@ -100,7 +100,7 @@ status_detach_worker(int code, Datum arg)
 }
 
 void
-status_attach_worker(void)
+vi_status_attach_worker(void)
 {
 	LWLockAcquire(vatsim_shared->lock, LW_EXCLUSIVE);
 	vatsim_shared->pid = MyProcPid;
@@ -112,7 +112,7 @@ status_attach_worker(void)
 }
 
 void
-status_set_state(const char *state)
+vi_status_set_state(const char *state)
 {
 	char		url[sizeof(vatsim_shared->feed_url)];
 
@@ -127,7 +127,7 @@ status_set_state(const char *state)
 }
 
 bool
-status_run_requested(void)
+vi_status_run_requested(void)
 {
 	bool		requested;
 
@@ -139,7 +139,7 @@ status_run_requested(void)
 
 /* Returns the newest ticket this cycle will answer. */
 uint64
-status_cycle_starting(TimestampTz start)
+vi_status_cycle_starting(TimestampTz start)
 {
 	uint64		serving;
 
@@ -151,7 +151,7 @@ status_cycle_starting(TimestampTz start)
 }
 
 void
-status_cycle_finished(const CycleOutcome *outcome, uint64 serving,
+vi_status_cycle_finished(const CycleOutcome *outcome, uint64 serving,
 					  int consecutive_failures, TimestampTz next_run)
 {
 	bool		success = (outcome->result == CYCLE_OK ||
@@ -182,7 +182,7 @@ status_cycle_finished(const CycleOutcome *outcome, uint64 serving,
 }
 
 void
-status_set_next_run(TimestampTz next_run)
+vi_status_set_next_run(TimestampTz next_run)
 {
 	LWLockAcquire(vatsim_shared->lock, LW_EXCLUSIVE);
 	vatsim_shared->next_run = next_run;
@@ -196,7 +196,7 @@ status_set_next_run(TimestampTz next_run)
  * flag as it was.
  */
 bool
-status_swap_database_missing(bool missing)
+vi_status_swap_database_missing(bool missing)
 {
 	bool		was;
 
@@ -262,7 +262,7 @@ vatsim_worker_status(PG_FUNCTION_ARGS)
 	values[12] = Int64GetDatum(snap.last.bytes);
 	values[13] = Float8GetDatum(snap.last.duration_ms);
 	values[14] = Int64GetDatum(snap.last.rows);
-	values[15] = CStringGetTextDatum(cycle_result_name(snap.last.result));
+	values[15] = CStringGetTextDatum(vi_cycle_result_name(snap.last.result));
 	values[16] = CStringGetTextDatum(snap.feed_url);
 	nulls[16] = (snap.pid == 0 || !may_read_feed_url());
 	values[17] = Int64GetDatum(snap.memory_bytes);
@@ -348,7 +348,7 @@ vatsim_run_now(PG_FUNCTION_ARGS)
 				errmsg("timed out waiting for a cycle of the vatsim_ingest worker"),
 				errhint("See vatsim.status: the worker may be disabled, stopped, or inside a slow fetch; a longer timeout waits longer."));
 
-	values[0] = CStringGetTextDatum(cycle_result_name(outcome.result));
+	values[0] = CStringGetTextDatum(vi_cycle_result_name(outcome.result));
 	values[1] = Int32GetDatum(outcome.http_status);
 	nulls[1] = (outcome.http_status == 0);
 	values[2] = TimestampTzGetDatum(outcome.update_timestamp);

@@ -70,19 +70,19 @@ typedef struct VatsimShared
 /* NULL unless the library was preloaded. */
 extern VatsimShared *vatsim_shared;
 
-extern const char *cycle_result_name(CycleResult result);
+extern const char *vi_cycle_result_name(CycleResult result);
 
 /* Called by the worker. */
-extern void status_attach_worker(void);
+extern void vi_status_attach_worker(void);
 /* Publishes state and the worker's current enabled and feed_url settings. */
-extern void status_set_state(const char *state);
-extern bool status_run_requested(void);
-extern uint64 status_cycle_starting(TimestampTz start);
-extern void status_cycle_finished(const CycleOutcome *outcome, uint64 serving,
+extern void vi_status_set_state(const char *state);
+extern bool vi_status_run_requested(void);
+extern uint64 vi_status_cycle_starting(TimestampTz start);
+extern void vi_status_cycle_finished(const CycleOutcome *outcome, uint64 serving,
 								  int consecutive_failures,
 								  TimestampTz next_run);
-extern void status_set_next_run(TimestampTz next_run);
+extern void vi_status_set_next_run(TimestampTz next_run);
 /* Sets the "connecting to the database" flag, returns its old value. */
-extern bool status_swap_database_missing(bool missing);
+extern bool vi_status_swap_database_missing(bool missing);
 
 #endif							/* VATSIM_WORKER_STATUS_H */
