@@ -1,7 +1,9 @@
 /*
  * vatsim_ingest--0.2.0--0.3.0.sql
- *		Sectors: airspace polygons loaded from GeoJSON, and the
- *		point-in-sector lookup.
+ *		Sectors and occupancy: airspace polygons loaded from GeoJSON, the
+ *		point-in-sector lookup, the region filter, the occupancy state
+ *		machine (sector_occupancy, occupancy_state) and the sector
+ *		history functions.
  */
 
 \echo Use "ALTER EXTENSION vatsim_ingest UPDATE TO '0.3.0'" to load this file. \quit

@@ -1,6 +1,6 @@
 /*
  * occupancy.c
- *		Stage 5b: the occupancy state machine.  For every pilot of a snapshot,
+ *		The occupancy state machine (sectors/).  For every pilot of a snapshot,
  *		in the snapshot's transaction, open and close the intervals of its
  *		flight in the tracked sector sets:
  *

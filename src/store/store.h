@@ -1,7 +1,7 @@
 /*
  * store.h
- *		Stage 4 of the pipeline (fetch -> parse -> filter -> STORE -> sectors
- *		-> summaries): write one parsed snapshot through SPI.
+ *		The store stage (fetch -> parse -> filter -> STORE -> sectors ->
+ *		summaries): write one parsed snapshot through SPI.
  *
  * The caller has connected SPI, taken the snapshot lock and checked that the
  * snapshot is newer than every stored one.  Each function issues a fixed

@@ -1,6 +1,6 @@
 /*
  * history.c
- *		Stage 6 (summaries): sector history as set-returning functions.
+ *		Summaries: sector history as set-returning functions.
  *
  *	vatsim.sector_history(callsign | flight_id, since, until)
  *	vatsim.sector_traffic(sector, since, until, sector_set)
