@@ -224,10 +224,10 @@ vi_store_prepare(SPIPlanPtr *cache, const char *sql, int nargs,
 		return *cache;
 	plan = SPI_prepare(sql, nargs, (Oid *) argtypes);
 	if (plan == NULL)
-		elog(ERROR, "vatsim_ingest: could not prepare statement: %s",
+		elog(ERROR, "could not prepare statement: %s",
 			 SPI_result_code_string(SPI_result));
 	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "vatsim_ingest: could not keep prepared statement");
+		elog(ERROR, "could not keep prepared statement");
 	*cache = plan;
 	return plan;
 }
@@ -238,7 +238,7 @@ vi_store_execute(SPIPlanPtr plan, const Datum *values, int expected)
 	int			rc = SPI_execute_plan(plan, (Datum *) values, NULL, false, 0);
 
 	if (rc != expected)
-		elog(ERROR, "vatsim_ingest: statement failed: %s",
+		elog(ERROR, "statement failed: %s",
 			 SPI_result_code_string(rc));
 }
 

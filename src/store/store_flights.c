@@ -180,7 +180,7 @@ stitch_flights(const FeedDocument *doc, const ColumnBuf *cols, TimestampTz ts,
 	vi_store_execute(stitch_plan, values, SPI_OK_SELECT);
 
 	if (SPI_processed != (uint64) n)
-		elog(ERROR, "vatsim_ingest: flight stitching returned " UINT64_FORMAT
+		elog(ERROR, "flight stitching returned " UINT64_FORMAT
 			 " rows for %d pilots", SPI_processed, n);
 	for (i = 0; i < n; i++)
 		flight_ids[i] = -1;
@@ -192,14 +192,14 @@ stitch_flights(const FeedDocument *doc, const ColumnBuf *cols, TimestampTz ts,
 		int64		idx = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
 
 		if (idx < 1 || idx > n)
-			elog(ERROR, "vatsim_ingest: flight stitching returned index " INT64_FORMAT, idx);
+			elog(ERROR, "flight stitching returned index " INT64_FORMAT, idx);
 		flight_ids[idx - 1] = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
 		plan_changed[idx - 1] = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
 	}
 	SPI_freetuptable(SPI_tuptable);
 	for (i = 0; i < n; i++)
 		if (flight_ids[i] < 0)
-			elog(ERROR, "vatsim_ingest: no flight for pilot %d", i);
+			elog(ERROR, "no flight for pilot %d", i);
 }
 
 static void

@@ -66,11 +66,11 @@ materialize(FunctionCallInfo fcinfo, SPIPlanPtr *cache, const char *sql,
 		nulls[i] = PG_ARGISNULL(i) ? 'n' : ' ';
 	}
 	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "vatsim_ingest: SPI_connect failed");
+		elog(ERROR, "SPI_connect failed");
 	vi_store_prepare(cache, sql, nargs, types);
 	rc = SPI_execute_plan(*cache, values, nulls, true, 0);
 	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "vatsim_ingest: history query failed: %s", SPI_result_code_string(rc));
+		elog(ERROR, "history query failed: %s", SPI_result_code_string(rc));
 	for (row = 0; row < SPI_processed; row++)
 	{
 		int			natts = rsinfo->setDesc->natts;

@@ -191,6 +191,27 @@ runlog_write(const CycleOutcome *o)
 	SPI_finish();
 }
 
+/* A transaction of the worker's own, with a snapshot for its statements. */
+static void
+begin_worker_transaction(void)
+{
+	StartTransactionCommand();
+	PushActiveSnapshot(GetTransactionSnapshot());
+}
+
+/*
+ * Commit it.  Ending a transaction leaves TopMemoryContext current: cxt is
+ * made current again, or whatever the caller allocates next would never be
+ * freed.
+ */
+static void
+commit_worker_transaction(MemoryContext cxt)
+{
+	PopActiveSnapshot();
+	CommitTransactionCommand();
+	MemoryContextSwitchTo(cxt);
+}
+
 /*
  * In a PG_CATCH of a transaction the worker started: keep the error (in
  * cxt, which the caller frees or resets), clear it, and roll the
@@ -219,12 +240,9 @@ runlog_write_alone(const CycleOutcome *o)
 
 	PG_TRY();
 	{
-		StartTransactionCommand();
-		PushActiveSnapshot(GetTransactionSnapshot());
+		begin_worker_transaction();
 		runlog_write(o);
-		PopActiveSnapshot();
-		CommitTransactionCommand();
-		MemoryContextSwitchTo(cxt);
+		commit_worker_transaction(cxt);
 	}
 	PG_CATCH();
 	{
@@ -293,8 +311,7 @@ store_cycle(const FetchResponse *feed, const TransceiversDocument *trx,
 	{
 		IngestResult ir;
 
-		StartTransactionCommand();
-		PushActiveSnapshot(GetTransactionSnapshot());
+		begin_worker_transaction();
 		pgstat_report_activity(STATE_RUNNING, "storing snapshot");
 		vi_ingest_document(feed->body, feed->body_len, &ir);
 		o->update_timestamp = ir.update_timestamp;
@@ -314,9 +331,7 @@ store_cycle(const FetchResponse *feed, const TransceiversDocument *trx,
 		o->finished = GetCurrentTimestamp();
 		o->duration_ms = (double) elapsed_ms(o->started);
 		runlog_write(o);
-		PopActiveSnapshot();
-		CommitTransactionCommand();
-		MemoryContextSwitchTo(cxt);
+		commit_worker_transaction(cxt);
 	}
 	PG_CATCH();
 	{
@@ -355,15 +370,17 @@ fetch_transceivers(const FetchOptions *opt, TransceiversDocument *doc)
 	{
 		/* resp.error is redacted: no user info or query string */
 		ereport(LOG,
-				errmsg("transceivers feed not stored: %s", resp.error));
+				errmsg("transceivers feed not stored"),
+				errdetail("%s.", resp.error));
 		return false;
 	}
 	if (!transceivers_parse(resp.body, resp.body_len, (size_t) vi_max_feed_bytes,
 							doc, &err))
 	{
 		ereport(LOG,
-				errmsg("transceivers feed not stored: %s%s%s",
-					   err.path, err.path[0] ? ": " : "", err.message));
+				errmsg("transceivers feed not stored"),
+				errdetail("%s%s%s.", err.path, err.path[0] ? ": " : "",
+						  err.message));
 		fetcher_forget_validators(transceivers_fetcher);
 		return false;
 	}
@@ -407,11 +424,11 @@ run_cycle(CycleOutcome *o)
 static bool
 extension_ready(bool *warned)
 {
+	MemoryContext cxt = CurrentMemoryContext;
 	char	   *installed;
 	bool		ready;
 
-	StartTransactionCommand();
-	PushActiveSnapshot(GetTransactionSnapshot());
+	begin_worker_transaction();
 	SPI_connect();
 	installed = vi_installed_extension_version();
 	ready = installed != NULL && strcmp(installed, VATSIM_INGEST_VERSION) == 0;
@@ -430,8 +447,7 @@ extension_ready(bool *warned)
 				errhint("Run ALTER EXTENSION vatsim_ingest UPDATE in database \"%s\".",
 						vi_database));
 	SPI_finish();
-	PopActiveSnapshot();
-	CommitTransactionCommand();
+	commit_worker_transaction(cxt);
 	*warned = !ready;
 	return ready;
 }

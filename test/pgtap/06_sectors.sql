@@ -7,7 +7,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION vatsim_ingest;
 SET client_min_messages = error;
-SELECT plan(52);
+SELECT plan(63);
 
 -- Handmade sets, modelled on vatSys volumes: two stacked bands over one
 -- area, adjacent squares, a sector with a hole, one across the antimeridian
@@ -99,21 +99,14 @@ SELECT is(pg_temp.at(2, 2, NULL, 'open'), 'OPEN', 'and works');
 -- Input with no meaning: an error naming the feature, and nothing changes
 \i test/sql/fingerprint.sql
 CREATE TEMP TABLE before AS SELECT pg_temp.fingerprint() AS fp;
+\i test/sql/refused.sql
+-- a GeoJSON document load_sectors must refuse with 22023 (and change nothing)
 CREATE FUNCTION pg_temp.refused(doc text, detail_like text, what text, strict boolean DEFAULT false)
-RETURNS SETOF text LANGUAGE plpgsql AS $$
-DECLARE
-    got_state text;
-    got_detail text;
-BEGIN
-    BEGIN
-        PERFORM vatsim.load_sectors('grid', doc, floor_key => 'lower', ceiling_key => 'upper', strict => strict);
-        got_state := 'no error';
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS got_state = RETURNED_SQLSTATE, got_detail = PG_EXCEPTION_DETAIL;
-    END;
-    RETURN NEXT ok(got_state = '22023' AND got_detail LIKE detail_like,
-                   what || ' (got ' || got_state || ': ' || coalesce(got_detail, '') || ')');
-END $$;
+RETURNS SETOF text LANGUAGE sql AS $$
+    SELECT pg_temp.refused(format('SELECT vatsim.load_sectors(%L, %L, floor_key => %L, ceiling_key => %L, strict => %L)',
+                                  'grid', doc, 'lower', 'upper', strict),
+                           '22023', detail_like, what)
+$$;
 SELECT * FROM pg_temp.refused('not json', '%', 'not JSON');
 SELECT * FROM pg_temp.refused('{"type":"Feature"}', '%FeatureCollection%', 'not a FeatureCollection');
 SELECT * FROM pg_temp.refused('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"L"},"geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}]}',

@@ -12,7 +12,7 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS vatsim_ingest;
-SELECT plan(20);
+SELECT plan(26);
 
 \i test/sql/worker_helpers.sql
 
@@ -116,6 +116,43 @@ SELECT cmp_ok(:m300::bigint - :m20::bigint, '<=', 16384::bigint,
 DROP TRIGGER vi_test_refuse ON vatsim.snapshots;
 DROP TRIGGER vi_test_refuse ON vatsim.runs;
 DROP FUNCTION public.vi_test_refuse();
+
+-- 6. A document from the future is refused and stops nothing (finding 5)
+ALTER SYSTEM SET vatsim_ingest.interval = '1h';
+\set url :server '/feeds/future-2099.json'
+ALTER SYSTEM SET vatsim_ingest.feed_url = :'url';
+SELECT pg_reload_conf();
+SELECT pg_temp.wait_for(format('SELECT feed_url = %L FROM vatsim.status', :'url')) \g /dev/null
+CREATE TEMP TABLE future_run AS SELECT * FROM vatsim.run_now();
+SELECT is((SELECT result FROM future_run), 'parse_error', 'a document dated 2099 is a parse_error');
+SELECT ok((SELECT error FROM future_run) LIKE '%is more than vatsim_ingest.max_future%',
+          'and the run says why: ' || (SELECT error FROM future_run));
+SELECT is((SELECT count(*) FROM vatsim.snapshots WHERE update_timestamp > now() + interval '1 day'), 0::bigint,
+          'nothing from the future is stored');
+\set url :server '/replay?names=v3-2023-08-07T232944Z-757p-seq2.json&step=1&id=future'
+ALTER SYSTEM SET vatsim_ingest.feed_url = :'url';
+SELECT pg_reload_conf();
+SELECT pg_temp.wait_for(format('SELECT feed_url = %L FROM vatsim.status', pg_temp.shown(:'url'))) \g /dev/null
+-- (a new URL after a failure is tried at once, so run_now may find the
+-- generation stored already: unchanged)
+CREATE TEMP TABLE next_run AS SELECT * FROM vatsim.run_now();
+SELECT ok((SELECT result FROM next_run) IN ('ok', 'unchanged')
+          AND (SELECT max(update_timestamp) FROM vatsim.snapshots) BETWEEN now() - interval '1 minute' AND now(),
+          'the next real snapshot is stored');
+
+-- 7. A server-wide REPEATABLE READ default does not stop the worker (it runs
+-- READ COMMITTED, which ingest requires)
+SELECT clock_timestamp() AS t7 \gset
+ALTER SYSTEM SET default_transaction_isolation = 'repeatable read';
+SELECT pg_reload_conf();
+-- (the worker reads the reload when run_now wakes it; give the postmaster a
+-- moment to pass SIGHUP on first, or the cycle would prove nothing)
+SELECT pg_sleep(1) \g /dev/null
+SELECT is((SELECT result FROM vatsim.run_now()), 'ok', 'with default_transaction_isolation = repeatable read the cycle is ok');
+ALTER SYSTEM RESET default_transaction_isolation;
+SELECT pg_reload_conf();
+SELECT is((SELECT count(*) FROM vatsim.runs WHERE result = 'db_error' AND started_at >= :'t7'), 0::bigint,
+          'and no cycle since failed as db_error');
 
 -- leave the cluster quiet
 ALTER SYSTEM SET vatsim_ingest.enabled = off;
