@@ -31,7 +31,8 @@ OBJS = \
 	$(SUMMARIES:%=src/summaries/%.o) \
 	$(WORKER:%=src/worker/%.o)
 DATA = vatsim_ingest--0.1.0.sql vatsim_ingest--0.1.0--0.2.0.sql \
-	vatsim_ingest--0.2.0--0.3.0.sql vatsim_ingest--0.3.0--0.4.0.sql
+	vatsim_ingest--0.2.0--0.3.0.sql vatsim_ingest--0.3.0--0.4.0.sql \
+	vatsim_ingest--0.4.0--0.5.0.sql
 
 PG_CPPFLAGS = $(addprefix -I$(srcdir)/src,/ /fetch /parse /geometry /store /sectors /worker)
 PG_CFLAGS = -std=gnu11 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
