@@ -20,7 +20,7 @@ GEOMETRY = geo_set geo_ring geo_read_ring geo_read geo_index
 STORE = columns store_current store_flights store_transceivers ingest
 SECTORS = sectors occupancy
 SUMMARIES = history
-WORKER = worker_status worker
+WORKER = worker_status worker_notify worker
 OBJS = \
 	src/vatsim_ingest.o src/search_path.o \
 	$(FETCH:%=src/fetch/%.o) \
