@@ -20,7 +20,7 @@ GEOMETRY = geo_set geo_ring geo_read_ring geo_read geo_index
 STORE = columns store_current store_flights store_transceivers ingest
 SECTORS = sectors occupancy
 SUMMARIES = history
-WORKER = worker_status worker
+WORKER = worker_status worker_notify worker
 OBJS = \
 	src/vatsim_ingest.o src/search_path.o \
 	$(FETCH:%=src/fetch/%.o) \
@@ -31,7 +31,8 @@ OBJS = \
 	$(SUMMARIES:%=src/summaries/%.o) \
 	$(WORKER:%=src/worker/%.o)
 DATA = vatsim_ingest--0.1.0.sql vatsim_ingest--0.1.0--0.2.0.sql \
-	vatsim_ingest--0.2.0--0.3.0.sql vatsim_ingest--0.3.0--0.4.0.sql
+	vatsim_ingest--0.2.0--0.3.0.sql vatsim_ingest--0.3.0--0.4.0.sql \
+	vatsim_ingest--0.4.0--0.5.0.sql
 
 PG_CPPFLAGS = $(addprefix -I$(srcdir)/src,/ /fetch /parse /geometry /store /sectors /worker)
 PG_CFLAGS = -std=gnu11 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)

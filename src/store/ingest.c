@@ -114,8 +114,8 @@ report_too_large(size_t len)
 }
 
 /* Feed times are UTC; say them in UTC whatever the session's TimeZone. */
-static const char *
-utc_str(TimestampTz ts)
+const char *
+vi_utc_str(TimestampTz ts)
 {
 	struct pg_tm tm;
 	fsec_t		fsec;
@@ -145,7 +145,7 @@ warn_rejects(const FeedRejects *rejects, TimestampTz ts)
 			errcode(ERRCODE_DATA_EXCEPTION),
 			errmsg_plural("%d record of VATSIM snapshot %s rejected",
 						  "%d records of VATSIM snapshot %s rejected",
-						  rejects->count, rejects->count, utc_str(ts)),
+						  rejects->count, rejects->count, vi_utc_str(ts)),
 			errdetail("%s", detail.data),
 			errhint("The rest of the snapshot was stored; rejected records are counted in vatsim.snapshots.rejected."));
 }
@@ -217,7 +217,7 @@ check_not_future(TimestampTz ts)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("invalid VATSIM feed document"),
 				errdetail("Member general.update_timestamp %s is more than vatsim_ingest.max_future (%d s) after the current time %s.",
-						  utc_str(ts), vi_max_future_s, utc_str(now)),
+						  vi_utc_str(ts), vi_max_future_s, vi_utc_str(now)),
 				errhint("Check the clocks of the feed and of this server; nothing was stored."));
 }
 
@@ -255,9 +255,9 @@ check_snapshot_order(TimestampTz ts)
 		ereport(ERROR,
 				errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				errmsg("VATSIM snapshot %s is older than the newest stored snapshot",
-					   utc_str(ts)),
+					   vi_utc_str(ts)),
 				errdetail("The newest stored snapshot is %s.",
-						  utc_str(DatumGetTimestampTz(newest))),
+						  vi_utc_str(DatumGetTimestampTz(newest))),
 				errhint("History is built in time order: backfill archived snapshots oldest first, into an empty history."));
 	return false;
 }
@@ -365,7 +365,7 @@ process_sectors(const FeedDocument *doc, const int64 *flight_ids,
 		ereport(WARNING,
 				errcode(edata->sqlerrcode),
 				errmsg("sector processing failed for VATSIM snapshot %s: %s",
-					   utc_str(ts), edata->message),
+					   vi_utc_str(ts), edata->message),
 				errhint("The snapshot's flights and positions were stored; occupancy continues with the next snapshot."));
 		FreeErrorData(edata);
 	}

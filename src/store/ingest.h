@@ -30,6 +30,9 @@ typedef struct IngestResult
  */
 extern void vi_ingest_document(const char *data, size_t len, IngestResult *result);
 
+/* ts as "2023-08-07T23:29:29.885644Z" (UTC, whatever TimeZone says), palloc'd. */
+extern const char *vi_utc_str(TimestampTz ts);
+
 /* extversion of vatsim_ingest in this database, NULL if absent (needs SPI). */
 extern char *vi_installed_extension_version(void);
 

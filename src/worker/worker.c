@@ -3,7 +3,8 @@
  *		The background worker: fetch, store and log on a schedule.  Each
  *		cycle fetches the feed (and the transceivers feed) with no
  *		transaction open, then stores everything in one short transaction
- *		through the same path as vatsim.ingest(), and logs the cycle.
+ *		through the same path as vatsim.ingest(), tells the listeners of
+ *		vatsim_snapshot about a new snapshot (at commit), and logs the cycle.
  *
  * Schedule: fixed rate (next start = previous start + interval; a late
  * cycle skips to the next free slot).  After a failed cycle the wait doubles
@@ -46,6 +47,7 @@
 #include "store.h"
 #include "transceivers.h"
 #include "vatsim_ingest.h"
+#include "worker_notify.h"
 #include "worker_status.h"
 
 /* How often a worker whose extension or database is missing looks again. */
@@ -322,11 +324,19 @@ store_cycle(const FetchResponse *feed, const TransceiversDocument *trx,
 					 ir.sector_error);
 		if (ir.duplicate)
 			o->result = CYCLE_UNCHANGED;
-		else if (trx != NULL)
+		else
 		{
-			SPI_connect();
-			o->rows += vi_store_transceivers(trx);
-			SPI_finish();
+			int			transceivers = -1;
+
+			if (trx != NULL)
+			{
+				SPI_connect();
+				transceivers = vi_store_transceivers(trx);
+				o->rows += transceivers;
+				SPI_finish();
+			}
+			/* delivered at commit, dropped if anything below fails */
+			vi_notify_snapshot(&ir, transceivers);
 		}
 		o->finished = GetCurrentTimestamp();
 		o->duration_ms = (double) elapsed_ms(o->started);

@@ -1,0 +1,228 @@
+/*
+ * vatsim_ingest--0.4.0--0.5.0.sql
+ *		Analytics (issue 11), in progress: airports and movements, GeoJSON
+ *		out.  Each part below belongs to one feature.
+ */
+
+\echo Use "ALTER EXTENSION vatsim_ingest UPDATE TO '0.5.0'" to load this file. \quit
+
+-- ---------------------------------------------------------------------------
+-- Airports and movements
+-- ---------------------------------------------------------------------------
+
+-- (end of airports part)
+
+
+
+-- ---------------------------------------------------------------------------
+-- GeoJSON out
+-- ---------------------------------------------------------------------------
+
+-- GeoJSON out: the sectors, the online flights and a flight's track as
+-- FeatureCollections (RFC 7946) that QGIS, geojson.io or Leaflet open as
+-- they are.  Each function is one statement (plus a check that its argument
+-- names something) under a pinned search_path; extra_float_digits and
+-- TimeZone are pinned too, so that every stored latitude and longitude
+-- comes out as the shortest text that reads back as the same double, and
+-- every time in UTC, whatever the caller's session says.
+
+-- An unknown set is an error, with the sets there are.
+CREATE FUNCTION vatsim.require_sector_set(sector_set text) RETURNS void
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM vatsim.sector_sets ss WHERE ss.sector_set OPERATOR(pg_catalog.=) $1) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'undefined_object',
+            MESSAGE = format('sector set "%s" does not exist', $1),
+            DETAIL = coalesce('Loaded sets: ' || (SELECT string_agg(ss.sector_set, ', ' ORDER BY ss.sector_set)
+                                                   FROM vatsim.sector_sets ss) || '.',
+                              'No sector set is loaded.'),
+            HINT = 'vatsim.sector_sets lists the loaded sets; vatsim.load_sectors() loads one.';
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION vatsim.require_sector_set(text) IS 'Raises 42704 unless the sector set is loaded (the check of the GeoJSON functions)';
+
+CREATE FUNCTION vatsim.sectors_geojson(sector_set text) RETURNS json
+LANGUAGE plpgsql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM vatsim.require_sector_set($1);
+    -- One feature per sector: a MultiPolygon of the polygons of all its
+    -- features, in the order they were loaded.  Positions are the loaded
+    -- JSON text, untouched; a ring the loader closed (a repair) is closed
+    -- here the same way, by repeating its first position, so that strict
+    -- readers (PostGIS, GDAL) accept it.
+    RETURN (
+        SELECT json_build_object('type', 'FeatureCollection',
+                                 'features', coalesce(json_agg(sf.feature ORDER BY sf.sector), '[]'::json))
+        FROM (
+            SELECT s.sector,
+                   json_build_object(
+                       'type', 'Feature',
+                       'id', s.sector,
+                       'geometry', json_build_object('type', 'MultiPolygon',
+                                                     'coordinates', json_agg(poly.rings ORDER BY f.feature_index, p.o)),
+                       'properties', json_build_object('sector_set', s.sector_set, 'sector', s.sector,
+                                                       'floor_ft', s.floor_ft, 'ceiling_ft', s.ceiling_ft,
+                                                       'features', s.features)) AS feature
+            FROM vatsim.sectors s
+            JOIN vatsim.sector_features f
+              ON f.sector_set OPERATOR(pg_catalog.=) s.sector_set AND f.sector OPERATOR(pg_catalog.=) s.sector
+            CROSS JOIN LATERAL json_array_elements(
+                CASE WHEN f.feature OPERATOR(pg_catalog.->) 'geometry' OPERATOR(pg_catalog.->>) 'type'
+                          OPERATOR(pg_catalog.=) 'Polygon' THEN json_build_array(f.feature OPERATOR(pg_catalog.->) 'geometry' OPERATOR(pg_catalog.->) 'coordinates')
+                    ELSE f.feature OPERATOR(pg_catalog.->) 'geometry' OPERATOR(pg_catalog.->) 'coordinates'
+                END) WITH ORDINALITY AS p(polygon, o)
+            CROSS JOIN LATERAL (
+                SELECT json_agg(CASE WHEN (r.ring OPERATOR(pg_catalog.->) 0 OPERATOR(pg_catalog.->>) 0)::float8
+                                          OPERATOR(pg_catalog.=) (r.ring OPERATOR(pg_catalog.->) -1 OPERATOR(pg_catalog.->>) 0)::float8
+                                      AND (r.ring OPERATOR(pg_catalog.->) 0 OPERATOR(pg_catalog.->>) 1)::float8
+                                          OPERATOR(pg_catalog.=) (r.ring OPERATOR(pg_catalog.->) -1 OPERATOR(pg_catalog.->>) 1)::float8
+                                     THEN r.ring
+                                     ELSE (SELECT json_agg(e.pos ORDER BY e.k)
+                                           FROM (SELECT q.pos, q.k FROM json_array_elements(r.ring) WITH ORDINALITY AS q(pos, k)
+                                                 UNION ALL
+                                                 SELECT r.ring OPERATOR(pg_catalog.->) 0, 9223372036854775807) e)
+                                END ORDER BY r.k) AS rings
+                FROM json_array_elements(p.polygon) WITH ORDINALITY AS r(ring, k)) poly
+            WHERE s.sector_set OPERATOR(pg_catalog.=) $1
+            GROUP BY s.sector_set, s.sector) sf);
+END
+$$;
+COMMENT ON FUNCTION vatsim.sectors_geojson(text) IS 'A sector set as a GeoJSON FeatureCollection: one MultiPolygon feature per sector, properties sector_set, sector, floor_ft, ceiling_ft, features';
+
+CREATE FUNCTION vatsim.flights_geojson(sector_set text DEFAULT NULL) RETURNS json
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+SET extra_float_digits = 1
+SET TimeZone = 'UTC'
+AS $$
+BEGIN
+    IF $1 IS NOT NULL THEN
+        PERFORM vatsim.require_sector_set($1);
+    END IF;
+    -- Every online flight at its current position (vatsim.pilots), with the
+    -- sectors it is in now: its open intervals, of one set or of all.
+    RETURN (
+        SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+                   'type', 'Feature',
+                   'id', f.flight_id,
+                   'geometry', json_build_object('type', 'Point',
+                                                 'coordinates', json_build_array(p.longitude, p.latitude)),
+                   'properties', json_build_object(
+                       'flight_id', f.flight_id, 'callsign', p.callsign, 'cid', p.cid,
+                       'altitude', p.altitude, 'groundspeed', p.groundspeed, 'heading', p.heading,
+                       'transponder', p.transponder, 'aircraft', f.aircraft,
+                       'departure', f.departure, 'arrival', f.arrival,
+                       'logon_time', p.logon_time, 'last_updated', p.last_updated,
+                       'sectors', coalesce(o.sectors, '[]'::json)))
+                   ORDER BY p.callsign), '[]'::json))
+        FROM vatsim.flights f
+        JOIN vatsim.pilots p ON p.flight_id OPERATOR(pg_catalog.=) f.flight_id
+        LEFT JOIN (
+            SELECT so.flight_id,
+                   json_agg(json_build_object('sector_set', so.sector_set, 'sector', so.sector,
+                                              'entry_time', so.entry_time)
+                            ORDER BY so.sector_set, so.sector) AS sectors
+            FROM vatsim.sector_occupancy so
+            WHERE so.exit_time IS NULL
+              AND ($1 IS NULL OR so.sector_set OPERATOR(pg_catalog.=) $1)
+            GROUP BY so.flight_id) o ON o.flight_id OPERATOR(pg_catalog.=) f.flight_id
+        WHERE f.status OPERATOR(pg_catalog.=) 'online');
+END
+$$;
+COMMENT ON FUNCTION vatsim.flights_geojson(text) IS 'The online flights as a GeoJSON FeatureCollection of Points with callsign, altitude, speed, heading, route and the sectors each is in now (of one set, or of all)';
+
+CREATE FUNCTION vatsim.track_geojson(flight_id bigint) RETURNS json
+LANGUAGE plpgsql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+SET extra_float_digits = 1
+SET TimeZone = 'UTC'
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM vatsim.flights fl WHERE fl.flight_id OPERATOR(pg_catalog.=) $1) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'undefined_object',
+            MESSAGE = format('flight %s does not exist', $1),
+            DETAIL = 'vatsim.flights has no row with this flight_id.',
+            HINT = 'Flight ids are in vatsim.flights, vatsim.pilots.flight_id and vatsim.flights_geojson().';
+    END IF;
+    -- The stored positions in time order as a LineString (one position: a
+    -- Point; none: no geometry).  A step of more than 180 degrees of
+    -- longitude crosses the antimeridian (RFC 7946, 3.1.9): the line ends
+    -- at +-180 and the next one starts at -+180, both at the latitude
+    -- interpolated in longitude/latitude, and the track is a
+    -- MultiLineString.  The crossing points are the only positions that
+    -- were not stored.
+    RETURN (
+        WITH pos AS (
+            SELECT ps.ts, ps.longitude AS lon, ps.latitude AS lat,
+                   lag(ps.longitude) OVER w AS plon, lag(ps.latitude) OVER w AS plat,
+                   row_number() OVER w AS n
+            FROM vatsim.positions ps
+            WHERE ps.flight_id OPERATOR(pg_catalog.=) $1
+            WINDOW w AS (ORDER BY ps.ts)),
+        -- (OPERATOR() has one precedence for every operator: hence the
+        -- parentheses)
+        steps AS (
+            SELECT pos.*,
+                   coalesce(abs(pos.lon OPERATOR(pg_catalog.-) pos.plon) OPERATOR(pg_catalog.>) 180::float8,
+                            false) AS crosses,
+                   -- where the line leaves: +180 going east, -180 going west
+                   (180::float8 OPERATOR(pg_catalog.*) sign(pos.plon)) AS edge,
+                   -- the step in longitude the short way round
+                   ((pos.lon OPERATOR(pg_catalog.-) pos.plon) OPERATOR(pg_catalog.-)
+                    (360::float8 OPERATOR(pg_catalog.*) sign(pos.lon OPERATOR(pg_catalog.-) pos.plon))) AS dlon
+            FROM pos),
+        crossing AS (
+            SELECT st.*,
+                   count(*) FILTER (WHERE st.crosses) OVER (ORDER BY st.n) AS line,
+                   (st.plat OPERATOR(pg_catalog.+)
+                    ((st.lat OPERATOR(pg_catalog.-) st.plat) OPERATOR(pg_catalog.*)
+                     coalesce((st.edge OPERATOR(pg_catalog.-) st.plon) OPERATOR(pg_catalog./)
+                              nullif(st.dlon, 0::float8), 0::float8))) AS edge_lat
+            FROM steps st),
+        points AS (
+            SELECT c.line, c.n, 1 AS k, c.lon, c.lat FROM crossing c
+            UNION ALL
+            SELECT c.line OPERATOR(pg_catalog.-) 1, c.n, 0, c.edge, c.edge_lat FROM crossing c WHERE c.crosses
+            UNION ALL
+            SELECT c.line, c.n, 0, OPERATOR(pg_catalog.-) c.edge, c.edge_lat FROM crossing c WHERE c.crosses),
+        lines AS (
+            SELECT pt.line, json_agg(json_build_array(pt.lon, pt.lat) ORDER BY pt.n, pt.k) AS coordinates
+            FROM points pt GROUP BY pt.line),
+        summary AS (
+            SELECT count(*) AS points, min(pos.ts) AS first_time, max(pos.ts) AS last_time FROM pos)
+        SELECT json_build_object('type', 'FeatureCollection', 'features', json_build_array(json_build_object(
+                   'type', 'Feature',
+                   'id', fl.flight_id,
+                   'geometry', CASE
+                       WHEN sm.points OPERATOR(pg_catalog.=) 0 THEN NULL
+                       WHEN sm.points OPERATOR(pg_catalog.=) 1 THEN
+                           json_build_object('type', 'Point',
+                                             'coordinates', (SELECT json_build_array(pos.lon, pos.lat) FROM pos))
+                       WHEN (SELECT count(*) FROM lines) OPERATOR(pg_catalog.=) 1 THEN
+                           json_build_object('type', 'LineString', 'coordinates', (SELECT l.coordinates FROM lines l))
+                       ELSE
+                           json_build_object('type', 'MultiLineString',
+                                             'coordinates', (SELECT json_agg(l.coordinates ORDER BY l.line) FROM lines l))
+                   END,
+                   'properties', json_build_object(
+                       'flight_id', fl.flight_id, 'callsign', fl.callsign, 'cid', fl.cid,
+                       'status', fl.status, 'aircraft', fl.aircraft,
+                       'departure', fl.departure, 'arrival', fl.arrival,
+                       'first_time', sm.first_time, 'last_time', sm.last_time, 'points', sm.points))))
+        FROM vatsim.flights fl, summary sm
+        WHERE fl.flight_id OPERATOR(pg_catalog.=) $1);
+END
+$$;
+COMMENT ON FUNCTION vatsim.track_geojson(bigint) IS 'A flight''s stored positions in time order as a GeoJSON FeatureCollection of one LineString feature (split at the antimeridian into a MultiLineString; one position: a Point), properties callsign, first_time, last_time, points';
+
+GRANT EXECUTE ON FUNCTION vatsim.require_sector_set(text), vatsim.sectors_geojson(text),
+    vatsim.flights_geojson(text), vatsim.track_geojson(bigint) TO vatsim_reader;
+
+-- (end of GeoJSON part)
