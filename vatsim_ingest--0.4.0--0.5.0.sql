@@ -10,6 +10,48 @@
 -- Airports and movements
 -- ---------------------------------------------------------------------------
 
+-- One row per line of VATSpy.dat's [Airports] section.  An ICAO code may
+-- have several lines (pseudo airports: one per callsign prefix, e.g.
+-- YSSY's SY-D, SY-E...), so the key is (icao, entry): entry numbers an
+-- ICAO code's lines in file order.
+CREATE TABLE vatsim.airports (
+    icao      text NOT NULL,
+    entry     integer NOT NULL CHECK (entry >= 1),
+    name      text,
+    latitude  double precision NOT NULL CHECK (latitude BETWEEN -90 AND 90),
+    longitude double precision NOT NULL CHECK (longitude BETWEEN -180 AND 180),
+    iata_lid  text,
+    fir       text,
+    is_pseudo boolean NOT NULL,
+    remark    text,
+    line      integer NOT NULL,
+    loaded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    PRIMARY KEY (icao, entry)
+);
+COMMENT ON TABLE vatsim.airports IS 'Airports from the [Airports] section of VATSpy.dat, one row per line, loaded by vatsim.load_airports()';
+COMMENT ON COLUMN vatsim.airports.icao IS 'ICAO code (or the file''s pseudo code, e.g. HLL1)';
+COMMENT ON COLUMN vatsim.airports.entry IS 'Which line of this ICAO code: 1 for the first in the file, 2 for the next...';
+COMMENT ON COLUMN vatsim.airports.name IS 'Airport name (NULL: empty in the file)';
+COMMENT ON COLUMN vatsim.airports.latitude IS 'Latitude, degrees north';
+COMMENT ON COLUMN vatsim.airports.longitude IS 'Longitude, degrees east';
+COMMENT ON COLUMN vatsim.airports.iata_lid IS 'IATA code or local identifier; for a pseudo airport the callsign prefix it stands for (NULL: empty)';
+COMMENT ON COLUMN vatsim.airports.fir IS 'FIR the airport belongs to (a [FIRs] ICAO code; NULL: empty)';
+COMMENT ON COLUMN vatsim.airports.is_pseudo IS 'The IsPseudo flag: an extra entry for a callsign prefix, not a separate airport';
+COMMENT ON COLUMN vatsim.airports.remark IS 'Text after '';'' in the IsPseudo field, e.g. io (NULL: none)';
+COMMENT ON COLUMN vatsim.airports.line IS 'Line number in the loaded text';
+COMMENT ON COLUMN vatsim.airports.loaded_at IS 'When the rows were loaded (the loading transaction''s start)';
+SELECT pg_catalog.pg_extension_config_dump('vatsim.airports', '');
+GRANT SELECT ON vatsim.airports TO vatsim_reader;
+
+CREATE FUNCTION vatsim.load_airports(vatspy_dat text,
+    OUT airports integer, OUT icao_codes integer, OUT pseudo integer)
+RETURNS record
+AS 'MODULE_PATHNAME', 'vatsim_load_airports'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION vatsim.load_airports(text) IS 'Replace vatsim.airports with the [Airports] section of a VATSpy.dat text; refuses the whole text on a bad line';
+REVOKE ALL ON FUNCTION vatsim.load_airports(text) FROM PUBLIC;
+
 -- (end of airports part)
 
 
