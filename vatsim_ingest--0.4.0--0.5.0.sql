@@ -52,6 +52,32 @@ SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION vatsim.load_airports(text) IS 'Replace vatsim.airports with the [Airports] section of a VATSpy.dat text; refuses the whole text on a bad line';
 REVOKE ALL ON FUNCTION vatsim.load_airports(text) FROM PUBLIC;
 
+-- nearest_airport's prefilter: a band of latitude around the point
+CREATE INDEX airports_latitude ON vatsim.airports (latitude);
+
+-- Great-circle distance on a sphere of 3440.065 nm (the Earth's mean
+-- radius).  Only the band of latitude within the radius is read (a degree
+-- of latitude is at least 60 nm of arc on that sphere, so the band holds
+-- every airport in range, across the antimeridian and the poles too).
+CREATE FUNCTION vatsim.nearest_airport(latitude double precision, longitude double precision,
+    radius_nm double precision)
+RETURNS TABLE (icao text, entry integer, name text, distance_nm double precision)
+LANGUAGE sql STABLE STRICT ROWS 1
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT a.icao, a.entry, a.name, d.nm
+    FROM vatsim.airports a
+    CROSS JOIN LATERAL (SELECT 2 * 3440.065 * asin(least(1, sqrt(
+        sin(radians(a.latitude - $1) / 2) ^ 2
+        + cos(radians($1)) * cos(radians(a.latitude)) * sin(radians(a.longitude - $2) / 2) ^ 2))) AS nm) d
+    WHERE NOT a.is_pseudo
+      AND a.latitude BETWEEN $1 - $3 / 60 AND $1 + $3 / 60
+      AND d.nm <= $3
+    ORDER BY d.nm, a.icao, a.entry
+    LIMIT 1
+$$;
+COMMENT ON FUNCTION vatsim.nearest_airport(double precision, double precision, double precision) IS 'The airport (pseudo lines left out) nearest to a point within radius_nm nautical miles, great-circle; no row when none is';
+
 -- (end of airports part)
 
 

@@ -7,7 +7,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION vatsim_ingest;
 SET client_min_messages = error;
-SELECT plan(31);
+SELECT plan(39);
 
 CREATE TEMP TABLE dat AS SELECT pg_read_file(:'fixtures' || '/vatspy/VATSpy.dat') AS doc;
 
@@ -43,6 +43,20 @@ SELECT is((SELECT count(*)::int FROM vatsim.airports WHERE iata_lid IS NULL), 14
 SELECT is((SELECT count(*)::int FROM vatsim.airports WHERE name LIKE '% ' OR name LIKE ' %'), 0, 'names are trimmed');
 SELECT is((SELECT min(line) || '..' || max(line) FROM vatsim.airports), '332..18227', 'lines 332..18227 of the file');
 
+-- nearest_airport: great-circle, pseudo lines left out, across the antimeridian and a pole
+SELECT results_eq($$SELECT icao, entry, name, distance_nm FROM vatsim.nearest_airport(-33.946111, 151.177222, 5)$$,
+                  $$VALUES ('YSSY', 1, 'Sydney/Kingsford Smith', 0::float8)$$,
+                  'nearest_airport on YSSY: YSSY entry 1 (not a pseudo line), 0 nm');
+SELECT results_eq($$SELECT icao, round(distance_nm::numeric, 3) FROM vatsim.nearest_airport(-33.94, 151.20, 5)$$,
+                  $$VALUES ('YSSY', 1.192)$$, 'between YSSY (1.192 nm) and Randwick (1.975 nm): YSSY');
+SELECT results_eq($$SELECT icao, round(distance_nm::numeric, 3) FROM vatsim.nearest_airport(-16.503411, 179.99, 20)$$,
+                  $$VALUES ('NFFR', 3.097)$$, 'across the antimeridian: Rabi at -179.956197 is 3.097 nm from 179.99');
+SELECT results_eq($$SELECT icao, round(distance_nm::numeric, 3) FROM vatsim.nearest_airport(-89.99, 0, 5)$$,
+                  $$VALUES ('NZSP', 1.601)$$, 'over the South Pole: NZSP at longitude 180 is 1.601 nm from longitude 0');
+SELECT is_empty($$SELECT * FROM vatsim.nearest_airport(-33.94, 151.20, 1.19)$$, 'nothing within a radius of 1.19 nm');
+SELECT is_empty($$SELECT * FROM vatsim.nearest_airport(0, -140, 50)$$, 'nothing in the middle of the Pacific');
+SELECT is_empty($$SELECT * FROM vatsim.nearest_airport(-33.946111, 151.177222, -1)$$, 'a negative radius: nothing');
+
 -- a reload replaces every row
 SELECT results_eq($$SELECT * FROM vatsim.load_airports(E'[Airports]\nYSSY|Sydney|-33.95|151.18|SY|YGUN|0\nYSSY|Sydney|-33.95|151.18|SY-D|YGUN|1\nEGLL|Heathrow|51.48|-0.46|LHR|EGTT|0\n')$$,
                   $$VALUES (3, 2, 1)$$, 'a reload returns its own counts');
@@ -71,6 +85,8 @@ SET ROLE vi_test_airport_reader;
 SELECT is((SELECT count(*)::int FROM vatsim.airports), 3, 'a vatsim_reader member can read vatsim.airports');
 SELECT throws_ok($$SELECT vatsim.load_airports(E'[Airports]\nYSSY|Sydney|-33.95|151.18|SY|YGUN|0\n')$$,
                  '42501', NULL, 'a vatsim_reader member cannot call load_airports');
+SELECT results_eq($$SELECT icao FROM vatsim.nearest_airport(51.48, -0.46, 5)$$, $$VALUES ('EGLL')$$,
+                  'a vatsim_reader member can call nearest_airport');
 RESET ROLE;
 
 -- the catalog: dumped with the data, commented, search_path pinned
