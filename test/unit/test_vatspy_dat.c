@@ -7,7 +7,8 @@
  * The real file in $VATSPY_DAT (its checks fail when it is absent): exact
  * counts and known rows.  Handmade texts: every refusal with its line
  * number and reason, the lenient bits (comments, blank lines, CRLF, a BOM,
- * no final line end, other sections unread), and allocation failure.
+ * no final line end, other sections unread), allocation failure and the
+ * cap on the number of airports.
  * Every parse reads an exactly sized heap copy of the text, so the ASan
  * build sees any over-read.
  *
@@ -215,6 +216,36 @@ test_alloc_failure(void)
 	}
 }
 
+/* The cap: 1,000,000 airports read, one more refuses the text. */
+static void
+test_cap(void)
+{
+	static const char header[] = "[Airports]\n";
+	static const char row[] = "A|b|0|0|||0\n";
+	const int	cap = 1000000;
+	size_t		len = strlen(header) + (size_t) (cap + 1) * strlen(row);
+	char	   *text = malloc(len);
+	char	   *p = text;
+	VatspyAirports out;
+	VatspyError err = {0};
+	bool		result;
+	int			i;
+
+	memcpy(p, header, strlen(header));
+	p += strlen(header);
+	for (i = 0; i <= cap; i++, p += strlen(row))
+		memcpy(p, row, strlen(row));
+	result = vatspy_read_airports(text, len - strlen(row), NULL, &out, &err);
+	ok(result && out.n_rows == cap, "%d airports read (got %d: %s)", cap,
+	   result ? out.n_rows : -1, err.text);
+	if (result)
+		vatspy_airports_free(&out);
+	result = vatspy_read_airports(text, len, NULL, &out, &err);
+	ok(!result && err.line == cap + 2 && strcmp(err.text, "more than 1000000 airports") == 0,
+	   "one more is refused at line %d (got line %d: %s)", cap + 2, err.line, err.text);
+	free(text);
+}
+
 static int
 cmp_str(const void *a, const void *b)
 {
@@ -323,6 +354,7 @@ main(void)
 	test_refusals();
 	test_lenient();
 	test_alloc_failure();
+	test_cap();
 	test_real(getenv("VATSPY_DAT"));
 	return tap_done();
 }
