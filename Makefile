@@ -12,13 +12,14 @@ EXTENSION = vatsim_ingest
 MODULE_big = vatsim_ingest
 # The pipeline, a folder a stage: the pure-C cores (fetch, parse, geometry:
 # no Postgres headers, unit-tested and fuzzed alone) and the PostgreSQL glue
-# (store, sectors, summaries, worker) around the module's settings.
+# (store, sectors, airports, summaries, worker) around the module's settings.
 FETCH = fetch fetch_transfer fetch_classify fetch_urls
 PARSE = feed_parse feed_json feed_prescan feed_map feed_dedupe feed_time \
-	transceivers_parse
+	transceivers_parse vatspy_dat
 GEOMETRY = geo_set geo_ring geo_read_ring geo_read geo_index
 STORE = columns store_current store_flights store_transceivers ingest
 SECTORS = sectors occupancy
+AIRPORTS = airports
 SUMMARIES = history
 WORKER = worker_status worker_notify worker
 OBJS = \
@@ -28,6 +29,7 @@ OBJS = \
 	$(GEOMETRY:%=src/geometry/%.o) \
 	$(STORE:%=src/store/%.o) \
 	$(SECTORS:%=src/sectors/%.o) \
+	$(AIRPORTS:%=src/airports/%.o) \
 	$(SUMMARIES:%=src/summaries/%.o) \
 	$(WORKER:%=src/worker/%.o)
 DATA = vatsim_ingest--0.1.0.sql vatsim_ingest--0.1.0--0.2.0.sql \

@@ -29,7 +29,7 @@ for f in test/fixtures/*.json.gz; do
 done
 cp test/bad/* "$FIXTURES/"
 mkdir "$FIXTURES/vatspy"
-cp test/fixtures/vatspy/Boundaries.geojson "$FIXTURES/vatspy/"
+cp test/fixtures/vatspy/Boundaries.geojson test/fixtures/vatspy/VATSpy.dat "$FIXTURES/vatspy/"
 chmod -R a+rX "$FIXTURES"
 export VATSIM_FIXTURES=$FIXTURES
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # dump_roundtrip.sh: the standard backup keeps everything (issue 10, item 4).
-# Fills a database (VATSpy sectors, the seq1 and seq2 snapshots, a run-log
+# Fills a database (VATSpy sectors and airports, the seq1 and seq2 snapshots, a run-log
 # row and a transceiver by hand), dumps it with pg_dump -Fc, restores it
 # into a new database (whole) and into one that has the extension already
 # (data only), then compares every table of schema vatsim (listed from
@@ -42,8 +42,9 @@ SEQ1=$FX/v3-2023-08-07T232929Z-754p-seq1.json
 SEQ2=$FX/v3-2023-08-07T232944Z-757p-seq2.json
 SEQ3=$FX/v3-2023-08-08T000359Z-737p-seq3.json
 VATSPY=$FX/vatspy/Boundaries.geojson
+VATSPY_DAT=$FX/vatspy/VATSpy.dat
 missing=0
-for f in "$SEQ1" "$SEQ2" "$SEQ3" "$VATSPY"; do
+for f in "$SEQ1" "$SEQ2" "$SEQ3" "$VATSPY" "$VATSPY_DAT"; do
 	[ -r "$f" ] || { echo "# fixture missing: $f"; missing=1; }
 done
 check $missing "the fixtures are there (VATSIM_FIXTURES=$FX)"
@@ -73,12 +74,13 @@ fingerprint() {
 createdb $SRC && sql $SRC \
 	-c "CREATE EXTENSION vatsim_ingest" \
 	-c "SELECT sector_set FROM vatsim.load_sectors('vatspy', pg_catalog.pg_read_file('$VATSPY'), 'id')" \
+	-c "SELECT airports FROM vatsim.load_airports(pg_catalog.pg_read_file('$VATSPY_DAT'))" \
 	-c "SELECT status FROM vatsim.ingest_file('$SEQ1')" \
 	-c "SELECT status FROM vatsim.ingest_file('$SEQ2')" \
 	-c "INSERT INTO vatsim.runs (started_at, finished_at, result, duration_ms) VALUES (now(), now(), 'ok', 1.5)" \
 	-c "INSERT INTO vatsim.transceivers (callsign, transceiver_id, frequency_hz, latitude, longitude, height_msl_m, height_agl_m)
 	    VALUES ('TEST_CTR', 0, 124350000, 51.5, -0.1, 30, 2)" >/dev/null
-check $? "a database with sectors, two snapshots, a run and a transceiver"
+check $? "a database with sectors, airports, two snapshots, a run and a transceiver"
 before=$(fingerprint $SRC)
 empty=$(echo "$before" | awk '(NF == 3 && $2 == 0) || $2 == "none" { print $1 }' | paste -sd' ')
 [ -n "$before" ] && [ -z "$empty" ]

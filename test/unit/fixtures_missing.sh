@@ -2,7 +2,7 @@
 # fixtures_missing.sh: a fixture the unit tests cannot read must fail its
 # checks, never skip them (a renamed fixture would otherwise drop its
 # checks silently).  Runs each plain test program with an empty
-# FIXTURE_DIR and a missing VATSPY_BOUNDARIES; prints TAP.  Run by the
+# FIXTURE_DIR and a missing VATSPY_BOUNDARIES and VATSPY_DAT; prints TAP.  Run by the
 # Makefile's check target, after the programs are built.
 set -u
 cd "$(dirname "$0")"
@@ -12,7 +12,7 @@ trap 'rmdir "$empty"' EXIT
 n=0
 check() {
 	local prog=$1 want=$2 out rc fails
-	out=$(FIXTURE_DIR="$empty" VATSPY_BOUNDARIES="$empty/none.geojson" \
+	out=$(FIXTURE_DIR="$empty" VATSPY_BOUNDARIES="$empty/none.geojson" VATSPY_DAT="$empty/none.dat" \
 		"build/$prog" 2>&1)
 	rc=$?
 	fails=$(grep -c "^not ok .*\(not found\|not set\)" <<<"$out")
@@ -24,7 +24,8 @@ check() {
 	fi
 }
 
-echo "1..3"
+echo "1..4"
 check test_feed_parse 70
 check test_transceivers_parse 14
 check test_geometry 11
+check test_vatspy_dat 11
