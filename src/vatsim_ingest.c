@@ -29,6 +29,7 @@ PG_MODULE_MAGIC;
 
 int			vi_max_feed_bytes = 64 * 1024 * 1024;
 int			vi_reconnect_grace = 600;
+int			vi_controller_reconnect_grace = 300;
 int			vi_max_future_s = 300;
 char	   *vi_database = NULL;
 bool		vi_enabled = true;
@@ -232,6 +233,19 @@ _PG_init(void)
 							"unchanged and it was last seen less than this long ago.",
 							&vi_reconnect_grace,
 							600,
+							0,
+							7 * 24 * 3600,
+							PGC_SUSET,
+							GUC_UNIT_S,
+							NULL, NULL, NULL);
+
+	DefineCustomIntVariable("vatsim_ingest.controller_reconnect_grace",
+							"How long after a controller was last seen a reconnect continues the same session.",
+							"A controller (same cid and callsign) whose new connection logged on "
+							"at most this long after the session was last seen continues it; "
+							"a session absent longer than this is closed.",
+							&vi_controller_reconnect_grace,
+							300,
 							0,
 							7 * 24 * 3600,
 							PGC_SUSET,

@@ -11,6 +11,8 @@
 extern int	vi_max_feed_bytes;
 /* vatsim_ingest.reconnect_grace: seconds a vanished flight may reconnect */
 extern int	vi_reconnect_grace;
+/* vatsim_ingest.controller_reconnect_grace: seconds a controller may reconnect */
+extern int	vi_controller_reconnect_grace;
 /* vatsim_ingest.max_future: seconds a document may be dated after now() */
 extern int	vi_max_future_s;
 

@@ -444,6 +444,7 @@ vi_ingest_document(const char *data, size_t len, IngestResult *result)
 		int64	   *flight_ids;
 
 		vi_store_current_state(&doc, ts);
+		vi_store_controller_sessions(&doc, ts, vi_controller_reconnect_grace);
 		flight_ids = vi_store_pilots(&doc, ts, vi_reconnect_grace, &result->positions);
 		process_sectors(&doc, flight_ids, ts, result);
 		INSTR_TIME_SET_CURRENT(elapsed);

@@ -35,8 +35,12 @@
 	{"plan_assigned_transponder", COL_TEXT}, \
 	{"plan_revision_id", COL_INT4}
 
-/* Reference tables, servers, controllers and their sessions, ATIS, prefiles. */
+/* Reference tables, servers, controllers, ATIS, prefiles. */
 extern void vi_store_current_state(const FeedDocument *doc, TimestampTz ts);
+
+/* Controller sessions across reconnects (store_sessions.c). */
+extern void vi_store_controller_sessions(const FeedDocument *doc, TimestampTz ts,
+										 int grace_s);
 
 /*
  * Flights (identity across reconnects), pilots, positions, plan versions.

@@ -1,7 +1,7 @@
 /*
  * store_current.c
  *		Current-state tables of a snapshot: reference tables, servers,
- *		controllers (and their sessions), ATIS and prefiles.
+ *		controllers, ATIS and prefiles (controller sessions: store_sessions.c).
  *
  * Each table gets one upsert that touches only rows whose values changed,
  * and, for tables that mirror the newest snapshot, one delete of the rows it
@@ -79,9 +79,6 @@ static const TableColumn prefile_columns[PF_NCOLUMNS] = {
 };
 static TableSpec prefiles_spec = {"vatsim.prefiles", prefile_columns,
 PF_NCOLUMNS};
-
-static SPIPlanPtr session_upsert_plan;
-static SPIPlanPtr session_close_plan;
 
 static void
 init_columns(ColumnBuf *cols, const TableSpec *spec, int nrows)
@@ -161,53 +158,6 @@ fill_controllers(ColumnBuf *cols, const TableSpec *spec,
 	}
 }
 
-/*
- * A controller session is one connection: (cid, callsign, logon_time).  It
- * is refreshed while the snapshot carries it and closed at the first
- * snapshot that does not.
- */
-static void
-store_sessions(const ColumnBuf *cols, TimestampTz ts)
-{
-	static const Oid upsert_types[] = {
-		INT4ARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID,
-		INT4ARRAYOID, INT4ARRAYOID, TIMESTAMPTZOID
-	};
-	static const Oid close_types[] = {TIMESTAMPTZOID};
-	Datum		values[7];
-
-	vi_store_prepare(&session_upsert_plan,
-				  "INSERT INTO vatsim.controller_sessions AS s "
-				  "(cid, callsign, logon_time, first_seen, last_seen, frequency, facility, rating) "
-				  "SELECT u.cid, u.callsign, u.logon_time, $7, $7, u.frequency, u.facility, u.rating "
-				  "FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), "
-				  "pg_catalog.unnest($2::pg_catalog.text[]), "
-				  "pg_catalog.unnest($3::pg_catalog.timestamptz[]), "
-				  "pg_catalog.unnest($4::pg_catalog.text[]), "
-				  "pg_catalog.unnest($5::pg_catalog.int4[]), "
-				  "pg_catalog.unnest($6::pg_catalog.int4[])) "
-				  "AS u(cid, callsign, logon_time, frequency, facility, rating) "
-				  "ON CONFLICT (cid, callsign, logon_time) DO UPDATE SET "
-				  "last_seen = EXCLUDED.last_seen, frequency = EXCLUDED.frequency, "
-				  "facility = EXCLUDED.facility, rating = EXCLUDED.rating, ended_at = NULL",
-				  lengthof(upsert_types), upsert_types);
-	values[0] = vi_col_array(&cols[CC_CID]);
-	values[1] = vi_col_array(&cols[CC_CALLSIGN]);
-	values[2] = vi_col_array(&cols[CC_LOGON_TIME]);
-	values[3] = vi_col_array(&cols[CC_FREQUENCY]);
-	values[4] = vi_col_array(&cols[CC_FACILITY]);
-	values[5] = vi_col_array(&cols[CC_RATING]);
-	values[6] = TimestampTzGetDatum(ts);
-	vi_store_execute(session_upsert_plan, values, SPI_OK_INSERT);
-
-	vi_store_prepare(&session_close_plan,
-				  "UPDATE vatsim.controller_sessions SET ended_at = $1 "
-				  "WHERE ended_at IS NULL AND last_seen OPERATOR(pg_catalog.<) $1",
-				  lengthof(close_types), close_types);
-	values[0] = TimestampTzGetDatum(ts);
-	vi_store_execute(session_close_plan, values, SPI_OK_UPDATE);
-}
-
 static void
 store_prefiles(const FeedDocument *doc)
 {
@@ -247,7 +197,6 @@ vi_store_current_state(const FeedDocument *doc, TimestampTz ts)
 	fill_controllers(cols, &controllers_spec, doc->controllers, doc->n_controllers);
 	vi_table_upsert(&controllers_spec, cols);
 	vi_table_delete_absent(&controllers_spec, &cols[CC_CALLSIGN]);
-	store_sessions(cols, ts);
 
 	fill_controllers(cols, &atis_spec, doc->atis, doc->n_atis);
 	vi_table_upsert(&atis_spec, cols);

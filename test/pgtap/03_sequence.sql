@@ -12,7 +12,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION vatsim_ingest;
 SET client_min_messages = error;
-SELECT plan(35);
+SELECT plan(42);
 
 CREATE TEMP TABLE docs AS
 SELECT pg_read_file(:'seq2')::jsonb AS seq2, pg_read_file(:'seq3')::jsonb AS seq3;
@@ -60,17 +60,29 @@ SELECT is((SELECT count(*)::int FROM vatsim.flights WHERE status = 'online'), 73
 SELECT is((SELECT count(*)::int FROM vatsim.pilots p, docs
            WHERE NOT (docs.seq3->'pilots') @> jsonb_build_array(jsonb_build_object('callsign', p.callsign))), 0,
           'seq3: the 225 pilots that left are gone from vatsim.pilots');
--- 36 controllers left and 2 reconnected (new logon_time): 38 sessions end
-SELECT is((SELECT count(*)::int FROM vatsim.controller_sessions WHERE ended_at = '2023-08-08T00:03:59.8820717Z'),
+-- Controller sessions (vatsim_ingest.controller_reconnect_grace, 5 min): 36
+-- controllers left and 2 reconnected with a logon_time 24.5 and 31 min after
+-- seq2 (CYOW_APP, TFTUBS), beyond the grace: seq3 is 34 min after seq2, so
+-- those 38 sessions end, at their last_seen (seq2's time).  The expected
+-- count is computed from the documents: seq2 controllers with no seq3 record
+-- of the same cid and callsign that logged on within 5 min of seq2.
+SELECT is((SELECT count(*)::int FROM vatsim.controller_sessions WHERE ended_at = '2023-08-07T23:29:44.877148Z'),
           (SELECT count(*)::int FROM docs, jsonb_array_elements(docs.seq2->'controllers') c
-           WHERE NOT (docs.seq3->'controllers') @> jsonb_build_array(jsonb_build_object(
-               'cid', c->'cid', 'callsign', c->'callsign', 'logon_time', c->'logon_time'))),
-          'seq3: sessions of controllers that left or reconnected are closed');
-SELECT is((SELECT count(*)::int FROM vatsim.controller_sessions WHERE ended_at = '2023-08-08T00:03:59.8820717Z'), 38,
+           WHERE NOT EXISTS (SELECT 1 FROM jsonb_array_elements(docs.seq3->'controllers') n
+                             WHERE n->'cid' = c->'cid' AND n->'callsign' = c->'callsign'
+                               AND (n->>'logon_time')::timestamptz
+                                   <= (docs.seq2->'general'->>'update_timestamp')::timestamptz + interval '5 min')),
+          'seq3: sessions of controllers that left or reconnected after the grace end');
+SELECT is((SELECT count(*)::int FROM vatsim.controller_sessions WHERE ended_at = '2023-08-07T23:29:44.877148Z'), 38,
           'seq3: that is 36 that left and 2 that reconnected');
 SELECT is((SELECT count(*)::int FROM vatsim.controller_sessions WHERE ended_at IS NULL), 93, 'seq3: 93 open sessions');
 SELECT is((SELECT count(*)::int FROM vatsim.controller_sessions WHERE ended_at IS NOT NULL AND last_seen <> '2023-08-07T23:29:44.877148Z'), 0,
           'seq3: closed sessions keep their last_seen');
+-- 89 sessions after seq2, plus 40 new controllers and the 2 reconnects
+-- (Python replay of the rule over the three files: 131, none merged)
+SELECT is((SELECT count(*)::int FROM vatsim.controller_sessions), 131, 'seq3: 131 sessions');
+SELECT is((SELECT count(*)::int FROM vatsim.controller_sessions WHERE connections > 1), 0,
+          'seq3, grace 5 min: no session spans a reconnect');
 ROLLBACK TO SAVEPOINT before_seq3;
 
 -- Grace 1 h: the reconnects with the same departure and arrival continue
@@ -94,7 +106,19 @@ SELECT is((SELECT count(*)::int FROM vatsim.flights f JOIN vatsim.pilots p USING
           7, 'reconnects with a new route start a new flight');
 SELECT is((SELECT count(*)::int FROM vatsim.pilots p JOIN vatsim.flights f USING (flight_id)
            WHERE f.cid <> p.cid OR f.callsign <> p.callsign), 0, 'every pilot points at its own flight');
+-- with a controller grace of 1 h the two controller reconnects (24.5 and 31
+-- min) continue their sessions, and no session has been absent an hour
+SELECT is((SELECT count(*)::int FROM vatsim.controller_sessions), 131, 'seq3, pilot grace 1 h: the controller grace is its own');
 RESET vatsim_ingest.reconnect_grace;
+ROLLBACK TO SAVEPOINT before_seq3;
+SET vatsim_ingest.controller_reconnect_grace = '1h';
+SELECT is((SELECT status FROM vatsim.ingest_file(:'seq3')), 'ingested', 'seq3 ingested with controller grace 1h');
+SELECT is((SELECT string_agg(callsign || ' ' || connections, ', ' ORDER BY callsign) FROM vatsim.controller_sessions
+           WHERE connections > 1), 'CYOW_APP 2, TFTUBS 2', 'controller grace 1 h: the two reconnects continue their sessions');
+SELECT is((SELECT count(*)::int FROM vatsim.controller_sessions), 129, 'controller grace 1 h: 129 sessions');
+SELECT is((SELECT count(*)::int FROM vatsim.controller_sessions WHERE ended_at IS NULL), 129,
+          'controller grace 1 h: absent 34 min, no session has ended yet');
+RESET vatsim_ingest.controller_reconnect_grace;
 
 SELECT * FROM finish();
 ROLLBACK;
