@@ -338,3 +338,124 @@ COMMENT ON COLUMN vatsim.controller_sessions.frequency IS 'Newest frequency (199
 COMMENT ON COLUMN vatsim.controller_sessions.ended_at IS 'End of the session (its last_seen) once absent longer than vatsim_ingest.controller_reconnect_grace; NULL while online or within the grace';
 
 -- (end of controller sessions part)
+
+-- ---------------------------------------------------------------------------
+-- Controller types and ranges, and ATC contacts (the shared schema of the
+-- contacts, controller summary and flight summary parts)
+-- ---------------------------------------------------------------------------
+
+-- A controller's type and radio range come from its callsign's suffix (the
+-- text after the last '_', upper-cased: EDDF_N_APP -> APP).  The built-in
+-- table is the replaced system's; the operator overrides a row, or adds a
+-- suffix, in vatsim.controller_ranges ('*' = every other suffix).  Only
+-- overrides are stored, so pg_dump and restore never collide with the
+-- built-in rows that CREATE EXTENSION makes.
+CREATE TABLE vatsim.controller_ranges (
+    suffix   text PRIMARY KEY
+             CHECK (suffix OPERATOR(pg_catalog.~) '^([A-Z0-9]+|\*)$'),
+    type     text NOT NULL,
+    range_nm double precision NOT NULL
+             CHECK (range_nm OPERATOR(pg_catalog.>=) 0 AND range_nm OPERATOR(pg_catalog.<=) 10800)
+);
+COMMENT ON TABLE vatsim.controller_ranges IS 'Operator overrides of controller types and ranges by callsign suffix (empty: the built-in table of vatsim.controller_types)';
+COMMENT ON COLUMN vatsim.controller_ranges.suffix IS 'Callsign suffix after the last underscore, upper case (e.g. APP), or * for every suffix without a row';
+COMMENT ON COLUMN vatsim.controller_ranges.type IS 'Controller type (Ground, Tower, Approach, Center, FSS, Other...)';
+COMMENT ON COLUMN vatsim.controller_ranges.range_nm IS 'Radio range in nautical miles: a pilot transceiver farther than this from the controller''s transceiver is not in contact';
+SELECT pg_catalog.pg_extension_config_dump('vatsim.controller_ranges', '');
+GRANT SELECT ON vatsim.controller_ranges TO vatsim_reader;
+
+CREATE VIEW vatsim.controller_types AS
+SELECT suffix,
+       COALESCE(o.type, d.type) AS type,
+       COALESCE(o.range_nm, d.range_nm) AS range_nm,
+       o.suffix IS NOT NULL AS overridden
+FROM (VALUES ('DEL', 'Ground', 15::double precision),
+             ('GND', 'Ground', 15),
+             ('TWR', 'Tower', 15),
+             ('APP', 'Approach', 60),
+             ('DEP', 'Approach', 60),
+             ('CTR', 'Center', 400),
+             ('FSS', 'FSS', 1000),
+             ('*', 'Other', 15)) AS d (suffix, type, range_nm)
+FULL JOIN vatsim.controller_ranges AS o USING (suffix);
+COMMENT ON VIEW vatsim.controller_types IS 'Controller type and range by callsign suffix: the built-in table with vatsim.controller_ranges'' overrides applied';
+GRANT SELECT ON vatsim.controller_types TO vatsim_reader;
+
+-- One function decides a callsign's row, so that contacts and summaries agree.
+CREATE FUNCTION vatsim.controller_type(callsign text, OUT type text, OUT range_nm double precision)
+RETURNS record
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT t.type, t.range_nm
+    FROM vatsim.controller_types AS t
+    WHERE t.suffix OPERATOR(pg_catalog.=) pg_catalog.upper(pg_catalog.regexp_replace($1, '^.*_', ''))
+       OR t.suffix OPERATOR(pg_catalog.=) '*'
+    ORDER BY t.suffix OPERATOR(pg_catalog.=) '*'
+    LIMIT 1
+$$;
+COMMENT ON FUNCTION vatsim.controller_type(text) IS 'Type and radio range (nm) of a controller callsign, from its suffix after the last underscore (vatsim.controller_types)';
+GRANT EXECUTE ON FUNCTION vatsim.controller_type(text) TO vatsim_reader;
+
+-- A pilot is in contact with a controller session over one frequency from
+-- started_at (the first snapshot in which they matched) to ended_at (the
+-- first snapshot in which they did not; NULL while open): [started_at,
+-- ended_at), as sector intervals.
+CREATE TABLE vatsim.atc_contacts (
+    contact_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    flight_id      bigint NOT NULL,
+    session_id     bigint NOT NULL,
+    pilot_callsign varchar(24) NOT NULL,
+    atc_callsign   varchar(24) NOT NULL,
+    frequency_khz  integer NOT NULL,
+    started_at     timestamptz NOT NULL,
+    ended_at       timestamptz,
+    CHECK (ended_at OPERATOR(pg_catalog.>) started_at)
+);
+CREATE INDEX atc_contacts_open_idx ON vatsim.atc_contacts (flight_id) WHERE ended_at IS NULL;
+CREATE INDEX atc_contacts_flight_idx ON vatsim.atc_contacts (flight_id, started_at);
+CREATE INDEX atc_contacts_session_idx ON vatsim.atc_contacts (session_id, started_at);
+COMMENT ON TABLE vatsim.atc_contacts IS 'Who was talking to whom: a flight tuned to a controller session''s frequency within its range, from started_at until ended_at';
+COMMENT ON COLUMN vatsim.atc_contacts.contact_id IS 'Contact interval identifier';
+COMMENT ON COLUMN vatsim.atc_contacts.flight_id IS 'Flight (vatsim.flights.flight_id)';
+COMMENT ON COLUMN vatsim.atc_contacts.session_id IS 'Controller session (vatsim.controller_sessions.session_id)';
+COMMENT ON COLUMN vatsim.atc_contacts.pilot_callsign IS 'The flight''s callsign when the contact opened';
+COMMENT ON COLUMN vatsim.atc_contacts.atc_callsign IS 'The controller''s callsign';
+COMMENT ON COLUMN vatsim.atc_contacts.frequency_khz IS 'The controller transceiver''s frequency, kHz (rounded)';
+COMMENT ON COLUMN vatsim.atc_contacts.started_at IS 'update_timestamp of the first snapshot in which the two matched';
+COMMENT ON COLUMN vatsim.atc_contacts.ended_at IS 'update_timestamp of the first snapshot in which they no longer matched; NULL while open';
+SELECT pg_catalog.pg_extension_config_dump('vatsim.atc_contacts', '');
+SELECT pg_catalog.pg_extension_config_dump('vatsim.atc_contacts_contact_id_seq', '');
+GRANT SELECT ON vatsim.atc_contacts TO vatsim_reader;
+
+-- (end of shared analytics schema part)
+
+-- ---------------------------------------------------------------------------
+-- ATC contacts: matching transceivers snapshot by snapshot
+-- ---------------------------------------------------------------------------
+
+-- (end of ATC contacts part)
+
+-- ---------------------------------------------------------------------------
+-- Controller summaries
+-- ---------------------------------------------------------------------------
+
+-- (end of controller summaries part)
+
+-- ---------------------------------------------------------------------------
+-- Flight summaries
+-- ---------------------------------------------------------------------------
+
+-- (end of flight summaries part)
+
+-- ---------------------------------------------------------------------------
+-- Movements: departures and arrivals; filters
+-- ---------------------------------------------------------------------------
+
+-- (end of movements and filters part)
+
+-- ---------------------------------------------------------------------------
+-- The replaced system's HTTP API as SQL
+-- ---------------------------------------------------------------------------
+
+-- (end of API part)

@@ -46,6 +46,7 @@ char	   *vi_occupancy_sets = NULL;
 int			vi_exit_speed_kt = 30;
 int			vi_exit_polls = 2;
 int			vi_enter_speed_kt = 60;
+int			vi_airborne_speed_kt = 60;
 int			vi_stale_after_s = 300;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
@@ -201,6 +202,10 @@ define_sector_settings(void)
 							"Groundspeed at or above which a flight enters a sector, knots.",
 							NULL,
 							&vi_enter_speed_kt, 60, 0, 2000, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.airborne_speed_kt",
+							"Groundspeed at or above which a pilot counts as airborne, knots.",
+							"Used by flight summaries (airborne time) and by departures and arrivals.",
+							&vi_airborne_speed_kt, 60, 0, 2000, PGC_SUSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("vatsim_ingest.stale_after",
 							"How long a flight may be absent from the feed before its intervals close as gone.",
 							NULL,

@@ -36,6 +36,9 @@ extern int	vi_exit_polls;
 extern int	vi_enter_speed_kt;
 extern int	vi_stale_after_s;
 
+/* Analytics: the airborne rule shared by flight summaries and movements */
+extern int	vi_airborne_speed_kt;
+
 /* worker.c */
 extern PGDLLEXPORT void vatsim_worker_main(Datum arg);
 extern void vatsim_worker_register(void);
