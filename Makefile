@@ -20,7 +20,8 @@ GEOMETRY = geo_set geo_ring geo_read_ring geo_read geo_index
 STORE = columns store_current store_sessions store_flights store_transceivers ingest
 SECTORS = sectors occupancy
 AIRPORTS = airports
-SUMMARIES = history
+CONTACTS = contacts
+SUMMARIES = history analytics flight_summaries movements controller_summaries
 WORKER = worker_status worker_notify worker
 OBJS = \
 	src/vatsim_ingest.o src/search_path.o \
@@ -30,13 +31,14 @@ OBJS = \
 	$(STORE:%=src/store/%.o) \
 	$(SECTORS:%=src/sectors/%.o) \
 	$(AIRPORTS:%=src/airports/%.o) \
+	$(CONTACTS:%=src/contacts/%.o) \
 	$(SUMMARIES:%=src/summaries/%.o) \
 	$(WORKER:%=src/worker/%.o)
 DATA = vatsim_ingest--0.1.0.sql vatsim_ingest--0.1.0--0.2.0.sql \
 	vatsim_ingest--0.2.0--0.3.0.sql vatsim_ingest--0.3.0--0.4.0.sql \
 	vatsim_ingest--0.4.0--0.5.0.sql
 
-PG_CPPFLAGS = $(addprefix -I$(srcdir)/src,/ /fetch /parse /geometry /store /sectors /worker)
+PG_CPPFLAGS = $(addprefix -I$(srcdir)/src,/ /fetch /parse /geometry /store /sectors /worker /contacts /summaries)
 PG_CFLAGS = -std=gnu11 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
 SHLIB_LINK = -lcjson -lcurl
 

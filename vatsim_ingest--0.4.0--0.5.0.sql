@@ -428,6 +428,11 @@ SELECT pg_catalog.pg_extension_config_dump('vatsim.atc_contacts', '');
 SELECT pg_catalog.pg_extension_config_dump('vatsim.atc_contacts_contact_id_seq', '');
 GRANT SELECT ON vatsim.atc_contacts TO vatsim_reader;
 
+-- A data error in the analytics step is kept with the snapshot, as a
+-- sector error is; the snapshot's flights and positions are stored.
+ALTER TABLE vatsim.snapshots ADD COLUMN analytics_error text;
+COMMENT ON COLUMN vatsim.snapshots.analytics_error IS 'Why the analytics step (contacts, movements, summaries) failed for this snapshot; NULL when it succeeded';
+
 -- (end of shared analytics schema part)
 
 -- ---------------------------------------------------------------------------

@@ -5,8 +5,8 @@
  *
  * The order of a snapshot: isolation and size checks -> parse (pure C,
  * feed_parse.c) -> not too far in the future -> lock and dedupe on
- * update_timestamp -> store (store_*.c) -> occupancy (a subtransaction) ->
- * snapshot row.  Any ERROR on the way aborts the caller's transaction, so a
+ * update_timestamp -> store (store_*.c) -> occupancy, then analytics (each a
+ * subtransaction) -> snapshot row.  Any ERROR on the way aborts the caller's transaction, so a
  * document that fails changes no row.
  */
 #include "postgres.h"
@@ -31,12 +31,14 @@
 #include "utils/resowner.h"
 #include "utils/timestamp.h"
 
+#include "analytics.h"
 #include "columns.h"
 #include "feed.h"
 #include "ingest.h"
 #include "occupancy.h"
 #include "search_path.h"
 #include "store.h"
+#include "transceivers.h"
 #include "vatsim_ingest.h"
 
 PG_FUNCTION_INFO_V1(vatsim_ingest_text);
@@ -268,7 +270,7 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 {
 	static const Oid types[] = {
 		TIMESTAMPTZOID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID,
-		INT4OID, INT4OID, INT4OID, INT8OID, FLOAT8OID, INT4OID, TEXTOID
+		INT4OID, INT4OID, INT4OID, INT8OID, FLOAT8OID, INT4OID, TEXTOID, TEXTOID
 	};
 	Datum		values[lengthof(types)];
 	char		nulls[lengthof(types)];
@@ -281,8 +283,9 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 	vi_store_prepare(&snapshot_plan,
 				  "INSERT INTO vatsim.snapshots (update_timestamp, feed_version, "
 				  "pilots, controllers, atis, prefiles, servers, connected_clients, "
-				  "unique_users, rejected, bytes, duration_ms, positions, sector_error) "
-				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+				  "unique_users, rejected, bytes, duration_ms, positions, sector_error, "
+				  "analytics_error) "
+				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
 				  lengthof(types), types);
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = TimestampTzGetDatum(ts);
@@ -298,6 +301,9 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 	values[13] = CStringGetTextDatum(result->sector_error);
 	if (result->sector_error[0] == '\0')
 		nulls[13] = 'n';
+	values[14] = CStringGetTextDatum(result->analytics_error);
+	if (result->analytics_error[0] == '\0')
+		nulls[14] = 'n';
 	for (i = 0; i < 3; i++)
 	{
 		values[slot[i]] = Int32GetDatum((int32) optional[i]);
@@ -328,14 +334,17 @@ is_sector_data_error(int sqlerrcode)
 }
 
 /*
- * Occupancy runs in a subtransaction: if it fails with a data error, the
- * snapshot's flights and positions still commit, the error is kept with the
- * snapshot, and the next snapshot continues from the state stored before
- * this one.  Any other error is re-thrown after the subtransaction is gone.
+ * The derived steps (occupancy, then analytics) each run in a
+ * subtransaction: if one fails with a data error, the snapshot's flights and
+ * positions still commit, the error is kept with the snapshot, and the next
+ * snapshot continues from the state stored before this one.  Any other
+ * error is re-thrown after the subtransaction is gone.
  */
+typedef void (*DerivedStep) (const AnalyticsInput *in);
+
 static void
-process_sectors(const FeedDocument *doc, const int64 *flight_ids,
-				TimestampTz ts, IngestResult *result)
+run_derived_step(DerivedStep step, const AnalyticsInput *in, const char *what,
+				 char *errbuf, size_t errlen)
 {
 	MemoryContext cxt = CurrentMemoryContext;
 	ResourceOwner owner = CurrentResourceOwner;
@@ -344,7 +353,7 @@ process_sectors(const FeedDocument *doc, const int64 *flight_ids,
 	MemoryContextSwitchTo(cxt);
 	PG_TRY();
 	{
-		vi_occupancy_process(doc, flight_ids, ts);
+		step(in);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(cxt);
 		CurrentResourceOwner = owner;
@@ -361,15 +370,21 @@ process_sectors(const FeedDocument *doc, const int64 *flight_ids,
 		CurrentResourceOwner = owner;
 		if (!is_sector_data_error(edata->sqlerrcode))
 			ReThrowError(edata);
-		snprintf(result->sector_error, sizeof(result->sector_error), "%s", edata->message);
+		snprintf(errbuf, errlen, "%s", edata->message);
 		ereport(WARNING,
 				errcode(edata->sqlerrcode),
-				errmsg("sector processing failed for VATSIM snapshot %s: %s",
-					   vi_utc_str(ts), edata->message),
-				errhint("The snapshot's flights and positions were stored; occupancy continues with the next snapshot."));
+				errmsg("%s failed for VATSIM snapshot %s: %s",
+					   what, vi_utc_str(in->ts), edata->message),
+				errhint("The snapshot's flights and positions were stored; this step continues with the next snapshot."));
 		FreeErrorData(edata);
 	}
 	PG_END_TRY();
+}
+
+static void
+occupancy_step(const AnalyticsInput *in)
+{
+	vi_occupancy_process(in->doc, in->flight_ids, in->ts);
 }
 
 /*
@@ -391,7 +406,8 @@ check_database_encoding(void)
 }
 
 void
-vi_ingest_document(const char *data, size_t len, IngestResult *result)
+vi_ingest_document(const char *data, size_t len,
+				   const TransceiversDocument *trx, IngestResult *result)
 {
 	MemoryContext parse_cxt;
 	MemoryContext old_cxt;
@@ -441,12 +457,18 @@ vi_ingest_document(const char *data, size_t len, IngestResult *result)
 	result->duplicate = check_snapshot_order(ts);
 	if (!result->duplicate)
 	{
-		int64	   *flight_ids;
+		AnalyticsInput in;
 
 		vi_store_current_state(&doc, ts);
 		vi_store_controller_sessions(&doc, ts, vi_controller_reconnect_grace);
-		flight_ids = vi_store_pilots(&doc, ts, vi_reconnect_grace, &result->positions);
-		process_sectors(&doc, flight_ids, ts, result);
+		in.doc = &doc;
+		in.trx = trx;
+		in.ts = ts;
+		in.flight_ids = vi_store_pilots(&doc, ts, vi_reconnect_grace, &result->positions);
+		run_derived_step(occupancy_step, &in, "sector processing",
+						 result->sector_error, sizeof(result->sector_error));
+		run_derived_step(vi_analytics_process, &in, "analytics",
+						 result->analytics_error, sizeof(result->analytics_error));
 		INSTR_TIME_SET_CURRENT(elapsed);
 		INSTR_TIME_SUBTRACT(elapsed, start);
 		insert_snapshot_row(&doc, ts, len, INSTR_TIME_GET_MILLISEC(elapsed), result);
@@ -490,7 +512,7 @@ vatsim_ingest_text(PG_FUNCTION_ARGS)
 	text	   *feed = PG_GETARG_TEXT_PP(0);
 	IngestResult result;
 
-	vi_ingest_document(VARDATA_ANY(feed), VARSIZE_ANY_EXHDR(feed), &result);
+	vi_ingest_document(VARDATA_ANY(feed), VARSIZE_ANY_EXHDR(feed), NULL, &result);
 	PG_RETURN_DATUM(ingest_result_datum(fcinfo, &result));
 }
 
@@ -539,7 +561,7 @@ vatsim_ingest_file(PG_FUNCTION_ARGS)
 				errmsg("could not read feed file \"%s\": %m", path));
 	FreeFile(file);
 
-	vi_ingest_document(buf, nread, &result);
+	vi_ingest_document(buf, nread, NULL, &result);
 	pfree(buf);
 	PG_RETURN_DATUM(ingest_result_datum(fcinfo, &result));
 }

@@ -22,13 +22,18 @@ typedef struct IngestResult
 	int			positions;		/* pilots inside vatsim_ingest.region */
 	double		duration_ms;
 	char		sector_error[256];	/* "" unless sector processing failed */
+	char		analytics_error[256];	/* "" unless the analytics step failed */
 } IngestResult;
 
 /*
- * Parse and store one document inside the caller's transaction.  Raises an
+ * Parse and store one document inside the caller's transaction, with its
+ * transceivers document when there is one (trx may be NULL).  Raises an
  * ERROR (and so writes nothing) for a document that cannot be used.
  */
-extern void vi_ingest_document(const char *data, size_t len, IngestResult *result);
+struct TransceiversDocument;
+extern void vi_ingest_document(const char *data, size_t len,
+							   const struct TransceiversDocument *trx,
+							   IngestResult *result);
 
 /* ts as "2023-08-07T23:29:29.885644Z" (UTC, whatever TimeZone says), palloc'd. */
 extern const char *vi_utc_str(TimestampTz ts);

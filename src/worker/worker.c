@@ -315,13 +315,16 @@ store_cycle(const FetchResponse *feed, const TransceiversDocument *trx,
 
 		begin_worker_transaction();
 		pgstat_report_activity(STATE_RUNNING, "storing snapshot");
-		vi_ingest_document(feed->body, feed->body_len, &ir);
+		vi_ingest_document(feed->body, feed->body_len, trx, &ir);
 		o->update_timestamp = ir.update_timestamp;
 		o->has_update_timestamp = true;
 		o->rows = ir.pilots + ir.controllers + ir.atis + ir.prefiles;
 		if (ir.sector_error[0] != '\0')
 			snprintf(o->error, sizeof(o->error), "sector processing failed: %s",
 					 ir.sector_error);
+		else if (ir.analytics_error[0] != '\0')
+			snprintf(o->error, sizeof(o->error), "analytics failed: %s",
+					 ir.analytics_error);
 		if (ir.duplicate)
 			o->result = CYCLE_UNCHANGED;
 		else

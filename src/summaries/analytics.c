@@ -1,0 +1,19 @@
+/*
+ * analytics.c
+ *		The order of the summaries stage.  Contacts come first (the flight
+ *		aggregates count time in contact), and the summaries last (they read
+ *		what the snapshot has just closed).
+ */
+#include "postgres.h"
+
+#include "analytics.h"
+
+void
+vi_analytics_process(const AnalyticsInput *in)
+{
+	vi_contacts_process(in);
+	vi_flight_stats_process(in);
+	vi_movements_process(in);
+	vi_controller_summaries_process(in);
+	vi_flight_summaries_process(in);
+}

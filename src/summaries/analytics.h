@@ -1,0 +1,53 @@
+/*
+ * analytics.h
+ *		The summaries stage (fetch -> parse -> filter -> store -> sectors ->
+ *		SUMMARIES): what each snapshot adds to the analytics, in the ingest
+ *		transaction, after occupancy.
+ *
+ * Each part issues a fixed number of prepared statements per snapshot and
+ * keeps its state in tables, so a restart between two snapshots changes
+ * nothing.  The caller has connected SPI and pinned search_path.
+ */
+#ifndef VATSIM_ANALYTICS_H
+#define VATSIM_ANALYTICS_H
+
+#include "postgres.h"
+
+#include "utils/timestamp.h"
+
+#include "feed.h"
+
+struct TransceiversDocument;
+
+/*
+ * One snapshot: doc is the stored feed document, trx its transceivers
+ * document (NULL when none came with it), flight_ids each pilot's flight
+ * (-1: no flight), ts the snapshot's update_timestamp.
+ */
+typedef struct AnalyticsInput
+{
+	const FeedDocument *doc;
+	const struct TransceiversDocument *trx;
+	const int64 *flight_ids;
+	TimestampTz ts;
+} AnalyticsInput;
+
+/* Runs the parts below in this order (analytics.c). */
+extern void vi_analytics_process(const AnalyticsInput *in);
+
+/* src/contacts/contacts.c: open and close vatsim.atc_contacts intervals. */
+extern void vi_contacts_process(const AnalyticsInput *in);
+
+/* flight_summaries.c: running aggregates on each flight of the snapshot. */
+extern void vi_flight_stats_process(const AnalyticsInput *in);
+
+/* movements.c: departures and arrivals. */
+extern void vi_movements_process(const AnalyticsInput *in);
+
+/* controller_summaries.c: a row for each controller session that ended. */
+extern void vi_controller_summaries_process(const AnalyticsInput *in);
+
+/* flight_summaries.c: a row for each flight that ended. */
+extern void vi_flight_summaries_process(const AnalyticsInput *in);
+
+#endif							/* VATSIM_ANALYTICS_H */
