@@ -432,6 +432,8 @@ GRANT SELECT ON vatsim.atc_contacts TO vatsim_reader;
 -- sector error is; the snapshot's flights and positions are stored.
 ALTER TABLE vatsim.snapshots ADD COLUMN analytics_error text;
 COMMENT ON COLUMN vatsim.snapshots.analytics_error IS 'Why the analytics step (contacts, movements, summaries) failed for this snapshot; NULL when it succeeded';
+ALTER TABLE vatsim.snapshots ADD COLUMN analytics_ms double precision;
+COMMENT ON COLUMN vatsim.snapshots.analytics_ms IS 'Time the analytics step (contacts, movements, summaries) took, milliseconds (part of duration_ms)';
 
 -- (end of shared analytics schema part)
 

@@ -270,7 +270,7 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 {
 	static const Oid types[] = {
 		TIMESTAMPTZOID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID, INT4OID,
-		INT4OID, INT4OID, INT4OID, INT8OID, FLOAT8OID, INT4OID, TEXTOID, TEXTOID
+		INT4OID, INT4OID, INT4OID, INT8OID, FLOAT8OID, INT4OID, TEXTOID, TEXTOID, FLOAT8OID
 	};
 	Datum		values[lengthof(types)];
 	char		nulls[lengthof(types)];
@@ -284,8 +284,8 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 				  "INSERT INTO vatsim.snapshots (update_timestamp, feed_version, "
 				  "pilots, controllers, atis, prefiles, servers, connected_clients, "
 				  "unique_users, rejected, bytes, duration_ms, positions, sector_error, "
-				  "analytics_error) "
-				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+				  "analytics_error, analytics_ms) "
+				  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
 				  lengthof(types), types);
 	memset(nulls, ' ', sizeof(nulls));
 	values[0] = TimestampTzGetDatum(ts);
@@ -304,6 +304,7 @@ insert_snapshot_row(const FeedDocument *doc, TimestampTz ts, size_t len,
 	values[14] = CStringGetTextDatum(result->analytics_error);
 	if (result->analytics_error[0] == '\0')
 		nulls[14] = 'n';
+	values[15] = Float8GetDatum(result->analytics_ms);
 	for (i = 0; i < 3; i++)
 	{
 		values[slot[i]] = Int32GetDatum((int32) optional[i]);
@@ -415,6 +416,7 @@ vi_ingest_document(const char *data, size_t len,
 	FeedError	err;
 	TimestampTz ts;
 	instr_time	start;
+	instr_time	step_start;
 	instr_time	elapsed;
 	bool		ok;
 	int			path_level;
@@ -467,8 +469,12 @@ vi_ingest_document(const char *data, size_t len,
 		in.flight_ids = vi_store_pilots(&doc, ts, vi_reconnect_grace, &result->positions);
 		run_derived_step(occupancy_step, &in, "sector processing",
 						 result->sector_error, sizeof(result->sector_error));
+		INSTR_TIME_SET_CURRENT(step_start);
 		run_derived_step(vi_analytics_process, &in, "analytics",
 						 result->analytics_error, sizeof(result->analytics_error));
+		INSTR_TIME_SET_CURRENT(elapsed);
+		INSTR_TIME_SUBTRACT(elapsed, step_start);
+		result->analytics_ms = INSTR_TIME_GET_MILLISEC(elapsed);
 		INSTR_TIME_SET_CURRENT(elapsed);
 		INSTR_TIME_SUBTRACT(elapsed, start);
 		insert_snapshot_row(&doc, ts, len, INSTR_TIME_GET_MILLISEC(elapsed), result);

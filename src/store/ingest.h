@@ -21,6 +21,7 @@ typedef struct IngestResult
 	int			rejected;
 	int			positions;		/* pilots inside vatsim_ingest.region */
 	double		duration_ms;
+	double		analytics_ms;	/* of which the analytics step */
 	char		sector_error[256];	/* "" unless sector processing failed */
 	char		analytics_error[256];	/* "" unless the analytics step failed */
 } IngestResult;

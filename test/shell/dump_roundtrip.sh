@@ -79,8 +79,12 @@ createdb $SRC && sql $SRC \
 	-c "SELECT status FROM vatsim.ingest_file('$SEQ2')" \
 	-c "INSERT INTO vatsim.runs (started_at, finished_at, result, duration_ms) VALUES (now(), now(), 'ok', 1.5)" \
 	-c "INSERT INTO vatsim.transceivers (callsign, transceiver_id, frequency_hz, latitude, longitude, height_msl_m, height_agl_m)
-	    VALUES ('TEST_CTR', 0, 124350000, 51.5, -0.1, 30, 2)" >/dev/null
-check $? "a database with sectors, airports, two snapshots, a run and a transceiver"
+	    VALUES ('TEST_CTR', 0, 124350000, 51.5, -0.1, 30, 2)" \
+	-c "INSERT INTO vatsim.controller_ranges VALUES ('FMP', 'Flow', 30)" \
+	-c "INSERT INTO vatsim.atc_contacts (flight_id, session_id, pilot_callsign, atc_callsign, frequency_khz, started_at)
+	    SELECT f.flight_id, s.session_id, f.callsign, s.callsign, 124350, f.first_seen
+	    FROM vatsim.flights f, vatsim.controller_sessions s ORDER BY f.flight_id, s.session_id LIMIT 1" >/dev/null
+check $? "a database with sectors, airports, two snapshots, a run, a transceiver, a range override and a contact"
 before=$(fingerprint $SRC)
 empty=$(echo "$before" | awk '(NF == 3 && $2 == 0) || $2 == "none" { print $1 }' | paste -sd' ')
 [ -n "$before" ] && [ -z "$empty" ]
@@ -107,6 +111,6 @@ same "seq3: the data-only restore returns the same" "$r_src" "$(ingest3 $DATA)"
 [ "$(sql $SRC -c "SELECT pg_catalog.count(*) FROM vatsim.flights WHERE first_seen > '2023-08-08'")" -gt 0 ]
 check $? "seq3 started new flights"
 # times of the ingest itself differ between databases
-after=$(fingerprint $SRC "'{ingested_at,duration_ms}'")
-same "after seq3: restored rows and sequences equal the source's" "$after" "$(fingerprint $DST "'{ingested_at,duration_ms}'")"
-same "after seq3: data-only restore equals the source" "$after" "$(fingerprint $DATA "'{ingested_at,duration_ms}'")"
+after=$(fingerprint $SRC "'{ingested_at,duration_ms,analytics_ms}'")
+same "after seq3: restored rows and sequences equal the source's" "$after" "$(fingerprint $DST "'{ingested_at,duration_ms,analytics_ms}'")"
+same "after seq3: data-only restore equals the source" "$after" "$(fingerprint $DATA "'{ingested_at,duration_ms,analytics_ms}'")"
