@@ -772,12 +772,18 @@ RETURNS TABLE (flights bigint, callsigns bigint, positions bigint, avg_groundspe
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT count(DISTINCT f.flight_id), count(DISTINCT f.callsign), count(*),
-           avg(ps.groundspeed)::double precision, max(ps.altitude),
+    -- per flight an aggregate of its positions in the window (an aggregate
+    -- in LATERAL stays a per-flight index lookup, never a join that could
+    -- read the whole position table), then over the flights that have some
+    SELECT count(*), count(DISTINCT f.callsign), coalesce(sum(p.n), 0)::bigint,
+           (sum(p.gs_sum)::numeric / nullif(sum(p.gs_n), 0))::double precision, max(p.alt),
            count(DISTINCT f.departure), count(DISTINCT f.arrival)
     FROM vatsim.flights f
-    JOIN vatsim.positions ps ON ps.flight_id = f.flight_id AND ps.ts BETWEEN $1 AND $2
-    WHERE f.last_seen >= $1 AND f.first_seen <= $2
+    CROSS JOIN LATERAL (SELECT count(*) AS n, sum(ps.groundspeed) AS gs_sum, count(ps.groundspeed) AS gs_n,
+                               max(ps.altitude) AS alt
+                        FROM vatsim.positions ps
+                        WHERE ps.flight_id = f.flight_id AND ps.ts BETWEEN $1 AND $2) p
+    WHERE f.last_seen >= $1 AND f.first_seen <= $2 AND p.n > 0
 $$;
 COMMENT ON FUNCTION vatsim.flight_analytics(timestamptz, timestamptz) IS 'Flight activity in a window (the old /api/analytics/flights; default the last 24 h): flights and distinct callsigns with positions in it, positions stored, their average groundspeed and maximum altitude, distinct departure and arrival airports filed';
 
