@@ -10,7 +10,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION vatsim_ingest;
 SET client_min_messages = error;
-SELECT plan(67);
+SELECT plan(70);
 
 -- ---------------------------------------------------------------------------
 -- api_status on an empty database: critical, every table empty
@@ -310,6 +310,56 @@ SELECT results_eq($$SELECT region, loaded, sectors, features, min_lon, min_lat, 
                   $$VALUES ('t'::text, true, 2, 3, 0::float8, -2::float8, 3::float8, 3::float8)$$,
                   'region_status: the region''s set, its sectors, features and bounding box');
 RESET vatsim_ingest.region;
+
+-- ---------------------------------------------------------------------------
+-- A hostile search_path: comparison operators planted ahead of pg_catalog
+-- on every type the functions compare never run (each records its call)
+-- ---------------------------------------------------------------------------
+-- (pgTAP lives in public, after pg_catalog: its own calls are not recorded)
+CREATE SCHEMA evil;
+CREATE TABLE evil.calls (what text);
+-- one spy per comparison operator of pg_catalog on these types, same name
+-- and argument types, so that it wins whenever evil comes first
+DO $$
+DECLARE
+    op record;
+BEGIN
+    FOR op IN SELECT row_number() OVER () AS n, o.oprname AS name, o.oprleft::regtype::text AS typ
+              FROM pg_operator o
+              WHERE o.oprnamespace = 'pg_catalog'::regnamespace AND o.oprleft = o.oprright
+                AND o.oprname IN ('=', '<>', '<', '<=', '>', '>=')
+                AND o.oprleft IN ('int4'::regtype, 'int8'::regtype, 'float8'::regtype, 'text'::regtype,
+                                  'timestamptz'::regtype, 'interval'::regtype, 'bool'::regtype) LOOP
+        EXECUTE format($f$CREATE FUNCTION evil.spy%1$s(a %2$s, b %2$s) RETURNS boolean LANGUAGE plpgsql
+                          SET search_path = pg_catalog
+                          AS $b$BEGIN INSERT INTO evil.calls VALUES (%3$L); RETURN a %4$s b; END$b$;
+                          CREATE OPERATOR evil.%4$s (LEFTARG = %2$s, RIGHTARG = %2$s, FUNCTION = evil.spy%1$s)$f$,
+                       op.n, op.typ, op.typ || ' ' || op.name, op.name);
+    END LOOP;
+END $$;
+SET search_path = evil, pg_catalog, public;
+CREATE TEMP TABLE hostile AS
+SELECT (SELECT count(*) FROM vatsim.api_status()) AS a, (SELECT count(*) FROM vatsim.online_flights('K', 500)) AS b,
+       (SELECT count(*) FROM vatsim.flight((SELECT h.callsign FROM hand h))) AS c,
+       (SELECT count(*) FROM vatsim.flight_track((SELECT h.online_flight FROM hand h), '2023-08-07', 10)) AS d,
+       (SELECT count(*) FROM vatsim.flight_stats((SELECT h.online_flight FROM hand h))) AS e,
+       (SELECT count(*) FROM vatsim.online_controllers('E', 500)) AS f,
+       (SELECT count(*) FROM vatsim.controllers_by_cid(1000, 500, '2023-08-07')) AS g,
+       (SELECT count(*) FROM vatsim.transceivers_page('H', 1, 500)) AS h,
+       (SELECT count(*) FROM vatsim.transceivers_of('HVN1301')) AS i,
+       (SELECT count(*) FROM vatsim.flight_analytics('2023-08-07', '2023-08-09')) AS j,
+       (SELECT count(*) FROM vatsim.region_status()) AS k;
+RESET search_path;
+SELECT is((SELECT string_agg(DISTINCT what, ', ') FROM evil.calls), NULL, 'under a hostile search_path no planted operator runs');
+SELECT is((SELECT array[a, b, c, d, e, f, g, h, i, j, k]::int[] FROM hostile),
+          array[19, least(500, (SELECT count(*) FROM vatsim.pilots WHERE callsign > 'K')), 1, (SELECT count(*) FROM vatsim.positions WHERE flight_id = (SELECT online_flight FROM hand)),
+                1, (SELECT count(*) FROM vatsim.controllers WHERE callsign > 'E'), (SELECT count(DISTINCT cid) FROM vatsim.controller_sessions WHERE cid > 1000),
+                500, 2, 1, 1]::int[],
+          'and every function gives its answer');
+SET search_path = evil, pg_catalog, public;
+CREATE TEMP TABLE control AS SELECT 1::int4 = 2::int4 AS x;
+RESET search_path;
+SELECT isnt((SELECT string_agg(DISTINCT what, ', ') FROM evil.calls), NULL, 'control: unqualified SQL does call them');
 
 -- ---------------------------------------------------------------------------
 -- Who may call what
