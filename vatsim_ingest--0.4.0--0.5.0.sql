@@ -465,4 +465,365 @@ COMMENT ON COLUMN vatsim.snapshots.analytics_ms IS 'Time the analytics step (con
 -- The replaced system's HTTP API as SQL
 -- ---------------------------------------------------------------------------
 
+-- The read endpoints of the replaced system (its HTTP API) as functions
+-- that vatsim_reader may call; README "The old HTTP API, as SQL" maps every
+-- endpoint.  Lists are keyset-paged: "after" is the last key of the
+-- previous page (NULL: the first page), "limit" 1..10000, rows in key
+-- order, and an index serves that order: never OFFSET.  Each function runs
+-- with the caller's rights under a pinned search_path, where pg_catalog's
+-- operators and functions come first.
+
+-- The page size check every list shares (IMMUTABLE: a constant limit is
+-- checked when the query is planned, an empty page is no excuse).
+CREATE FUNCTION vatsim.page_limit("limit" integer) RETURNS integer
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF $1 IS NULL OR $1 < 1 OR $1 > 10000 THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'page limit out of range',
+            DETAIL = format('The limit was %s; a page holds 1 to 10000 rows.', coalesce($1::text, 'NULL')),
+            HINT = 'Ask for the next page with after = the last key of this page.';
+    END IF;
+    RETURN $1;
+END
+$$;
+COMMENT ON FUNCTION vatsim.page_limit(integer) IS 'The limit of a keyset page, checked: 1 to 10000, else an error (22023)';
+
+-- Great-circle distance on a sphere of 3440.065 nm (as nearest_airport).
+CREATE FUNCTION vatsim.distance_nm(lat1 double precision, lon1 double precision,
+    lat2 double precision, lon2 double precision) RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT 2 * 3440.065 * asin(least(1, sqrt(
+        sin(radians($3 - $1) / 2) ^ 2
+        + cos(radians($1)) * cos(radians($3)) * sin(radians($4 - $2) / 2) ^ 2)))
+$$;
+COMMENT ON FUNCTION vatsim.distance_nm(double precision, double precision, double precision, double precision) IS 'Great-circle distance in nautical miles between two points given in degrees (haversine, sphere of 3440.065 nm)';
+
+-- /api/status: a row per table (rows, newest time, its age, fresh or
+-- stale), the worker, and first the verdict.  Counting is exact, except
+-- positions, whose count is the sum the snapshots recorded (one position
+-- per kept pilot per snapshot): no scan of the position history.
+CREATE FUNCTION vatsim.api_status(fresh_within interval DEFAULT '5 minutes')
+RETURNS TABLE (component text, kind text, rows bigint, newest timestamptz, age interval, status text)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    w_state text;
+    w_cycles bigint;
+    w_success timestamptz;
+    w_failures integer;
+BEGIN
+    BEGIN
+        SELECT ws.state, ws.cycles, ws.last_success, ws.consecutive_failures
+        INTO w_state, w_cycles, w_success, w_failures
+        FROM vatsim.worker_status() ws;
+    EXCEPTION WHEN object_not_in_prerequisite_state THEN
+        w_state := 'not loaded';
+    END;
+    RETURN QUERY
+    WITH newest AS (
+        SELECT s.update_timestamp AS ts, s.sector_error, s.analytics_error
+        FROM vatsim.snapshots s ORDER BY s.update_timestamp DESC LIMIT 1),
+    t (ord, component, kind, rows, newest) AS (
+        SELECT 1, 'snapshots', 'history', (SELECT count(*) FROM vatsim.snapshots), (SELECT n.ts FROM newest n)
+        UNION ALL SELECT 2, 'pilots', 'current', (SELECT count(*) FROM vatsim.pilots), (SELECT n.ts FROM newest n)
+        UNION ALL SELECT 3, 'controllers', 'current', (SELECT count(*) FROM vatsim.controllers), (SELECT n.ts FROM newest n)
+        UNION ALL SELECT 4, 'atis', 'current', (SELECT count(*) FROM vatsim.atis), (SELECT n.ts FROM newest n)
+        UNION ALL SELECT 5, 'prefiles', 'current', (SELECT count(*) FROM vatsim.prefiles), (SELECT n.ts FROM newest n)
+        UNION ALL SELECT 6, 'servers', 'current', (SELECT count(*) FROM vatsim.servers), (SELECT n.ts FROM newest n)
+        UNION ALL SELECT 7, 'transceivers', 'current', (SELECT count(*) FROM vatsim.transceivers), NULL
+        UNION ALL SELECT 8, 'flights', 'history', f.n, f.ts FROM (SELECT count(*) AS n, max(x.last_seen) AS ts FROM vatsim.flights x) f
+        UNION ALL SELECT 9, 'positions', 'history',
+                         (SELECT coalesce(sum(coalesce(s.positions, s.pilots)), 0)::bigint FROM vatsim.snapshots s),
+                         (SELECT max(s.update_timestamp) FROM vatsim.snapshots s WHERE coalesce(s.positions, s.pilots) > 0)
+        UNION ALL SELECT 10, 'flight_plans', 'history', f.n, f.ts FROM (SELECT count(*) AS n, max(x.seen_at) AS ts FROM vatsim.flight_plans x) f
+        UNION ALL SELECT 11, 'controller_sessions', 'history', f.n, f.ts FROM (SELECT count(*) AS n, max(x.last_seen) AS ts FROM vatsim.controller_sessions x) f
+        UNION ALL SELECT 12, 'sector_occupancy', 'history', (SELECT count(*) FROM vatsim.sector_occupancy), (SELECT max(x.entry_time) FROM vatsim.sector_occupancy x)
+        UNION ALL SELECT 13, 'atc_contacts', 'history', f.n, f.ts FROM (SELECT count(*) AS n, max(x.started_at) AS ts FROM vatsim.atc_contacts x) f
+        UNION ALL SELECT 14, 'runs', 'log', f.n, f.ts FROM (SELECT count(*) AS n, max(x.started_at) AS ts FROM vatsim.runs x) f
+        UNION ALL SELECT 15, 'sector_sets', 'definitions', f.n, f.ts FROM (SELECT count(*) AS n, max(x.loaded_at) AS ts FROM vatsim.sector_sets x) f
+        UNION ALL SELECT 16, 'airports', 'definitions', f.n, f.ts FROM (SELECT count(*) AS n, max(x.loaded_at) AS ts FROM vatsim.airports x) f
+        UNION ALL SELECT 17, 'controller_ranges', 'definitions', (SELECT count(*) FROM vatsim.controller_ranges), NULL)
+    SELECT r.component, r.kind, r.rows, r.newest, r.age, r.status FROM (
+        SELECT 0 AS ord, 'overall'::text AS component, 'status'::text AS kind,
+               (SELECT count(*) FROM vatsim.snapshots) AS rows, n.ts AS newest, now() - n.ts AS age,
+               CASE WHEN n.ts IS NULL THEN 'critical'
+                    WHEN now() - n.ts > fresh_within OR n.sector_error IS NOT NULL
+                         OR n.analytics_error IS NOT NULL OR coalesce(w_failures, 0) > 0 THEN 'degraded'
+                    ELSE 'operational' END AS status
+        FROM (SELECT 1) one LEFT JOIN newest n ON true
+        UNION ALL
+        SELECT t.ord, t.component, t.kind, t.rows, t.newest, now() - t.newest,
+               CASE WHEN t.kind IN ('definitions', 'log') OR t.component = 'transceivers' THEN
+                        CASE WHEN t.rows = 0 THEN 'empty' ELSE 'present' END
+                    WHEN t.newest IS NULL THEN 'empty'
+                    WHEN now() - t.newest <= fresh_within THEN 'fresh'
+                    ELSE 'stale' END
+        FROM t
+        UNION ALL
+        SELECT 18, 'worker', 'worker', w_cycles, w_success, now() - w_success, w_state) r
+    ORDER BY r.ord;
+END
+$$;
+COMMENT ON FUNCTION vatsim.api_status(interval) IS 'Status (the old /api/status): the verdict (operational, degraded, critical), then rows, newest time and freshness of every table, then the worker''s state';
+
+-- /api/flights: the pilots online in the newest snapshot, by callsign.
+-- (A callsign is never empty: '' sorts before every key.)
+CREATE FUNCTION vatsim.online_flights(after text DEFAULT NULL, "limit" integer DEFAULT 100)
+RETURNS TABLE (callsign text, flight_id bigint, cid integer, name text, aircraft text, aircraft_short text,
+               flight_rules text, departure text, arrival text, route text, planned_altitude text,
+               latitude double precision, longitude double precision, altitude integer,
+               groundspeed integer, heading integer, transponder text,
+               logon_time timestamptz, last_updated timestamptz)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT p.callsign, p.flight_id, p.cid, p.name, p.plan_aircraft, p.plan_aircraft_short,
+           p.plan_flight_rules, p.plan_departure, p.plan_arrival, p.plan_route, p.plan_altitude,
+           p.latitude, p.longitude, p.altitude, p.groundspeed, p.heading, p.transponder,
+           p.logon_time, p.last_updated
+    FROM vatsim.pilots p
+    WHERE p.callsign > coalesce($1, '')
+    ORDER BY p.callsign
+    LIMIT vatsim.page_limit($2)
+$$;
+COMMENT ON FUNCTION vatsim.online_flights(text, integer) IS 'Online flights (the old /api/flights): the pilots of the newest snapshot, a keyset page by callsign';
+
+-- A callsign's flights, newest first, come from this index; so do a
+-- callsign's track and stats.  (callsign and flight_id never change: the
+-- per-snapshot updates of flights stay HOT.)
+CREATE INDEX flights_callsign_idx ON vatsim.flights (callsign, flight_id);
+
+-- The newest flight of a callsign (the highest flight_id: flights are
+-- numbered as they start), for every "by callsign" endpoint:
+-- flight_track(vatsim.newest_flight('QFA1')), flight_stats(...).
+CREATE FUNCTION vatsim.newest_flight(callsign text) RETURNS bigint
+LANGUAGE sql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT max(f.flight_id) FROM vatsim.flights f WHERE f.callsign = $1
+$$;
+COMMENT ON FUNCTION vatsim.newest_flight(text) IS 'flight_id of the newest flight of a callsign, online or not (NULL: the callsign never flew)';
+
+-- /api/flights/{callsign}: the newest flight of a callsign, online or not,
+-- with its current plan version and its newest stored position.
+CREATE FUNCTION vatsim.flight(callsign text)
+RETURNS TABLE (flight_id bigint, callsign text, cid integer, status text, aircraft text,
+               departure text, arrival text, flight_rules text, route text, planned_altitude text,
+               logon_time timestamptz, first_seen timestamptz, last_seen timestamptz, connections integer,
+               position_ts timestamptz, latitude double precision, longitude double precision,
+               altitude integer, groundspeed integer, heading integer)
+LANGUAGE sql STABLE STRICT ROWS 1
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT f.flight_id, f.callsign, f.cid, f.status, f.aircraft, f.departure, f.arrival,
+           fp.flight_rules, fp.route, fp.altitude, f.logon_time, f.first_seen, f.last_seen, f.connections,
+           ps.ts, ps.latitude, ps.longitude, ps.altitude, ps.groundspeed, ps.heading
+    FROM vatsim.flights f
+    LEFT JOIN LATERAL (SELECT * FROM vatsim.flight_plans y WHERE y.flight_id = f.flight_id
+                       ORDER BY y.seen_at DESC LIMIT 1) fp ON true
+    LEFT JOIN LATERAL (SELECT * FROM vatsim.positions z WHERE z.flight_id = f.flight_id
+                       ORDER BY z.ts DESC LIMIT 1) ps ON true
+    WHERE f.flight_id = vatsim.newest_flight($1)
+$$;
+COMMENT ON FUNCTION vatsim.flight(text) IS 'The newest flight of a callsign (the old /api/flights/{callsign}), online or not, with its current plan and newest position; no row if the callsign never flew';
+
+-- /api/flights/{callsign}/track: ONE flight's positions (the replaced
+-- system mixed every flight of a callsign), a keyset page by time; by
+-- callsign: flight_track(vatsim.newest_flight(callsign)).
+CREATE FUNCTION vatsim.flight_track(flight_id bigint, after timestamptz DEFAULT NULL, "limit" integer DEFAULT 1000)
+RETURNS TABLE (flight_id bigint, ts timestamptz, latitude double precision, longitude double precision,
+               altitude integer, groundspeed integer, heading integer, transponder text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT ps.flight_id, ps.ts, ps.latitude, ps.longitude, ps.altitude, ps.groundspeed, ps.heading, ps.transponder
+    FROM vatsim.positions ps
+    WHERE ps.flight_id = $1 AND ps.ts > coalesce($2, '-infinity')
+    ORDER BY ps.ts
+    LIMIT vatsim.page_limit($3)
+$$;
+COMMENT ON FUNCTION vatsim.flight_track(bigint, timestamptz, integer) IS 'A flight''s stored positions (the old /api/flights/{callsign}/track), a keyset page by time';
+
+-- /api/flights/{callsign}/stats, with a real distance: the sum of the
+-- great-circle legs between consecutive stored positions.
+CREATE FUNCTION vatsim.flight_stats(flight_id bigint)
+RETURNS TABLE (flight_id bigint, points bigint, first_ts timestamptz, last_ts timestamptz, duration interval,
+               avg_groundspeed double precision, max_groundspeed integer, max_altitude integer,
+               distance_nm double precision)
+LANGUAGE sql STABLE STRICT ROWS 1
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT $1, count(*), min(l.ts), max(l.ts), max(l.ts) - min(l.ts),
+           avg(l.groundspeed)::double precision, max(l.groundspeed), max(l.altitude),
+           coalesce(sum(vatsim.distance_nm(l.plat, l.plon, l.latitude, l.longitude)), 0)
+    FROM (SELECT ps.ts, ps.latitude, ps.longitude, ps.groundspeed, ps.altitude,
+                 lag(ps.latitude) OVER w AS plat, lag(ps.longitude) OVER w AS plon
+          FROM vatsim.positions ps WHERE ps.flight_id = $1
+          WINDOW w AS (ORDER BY ps.ts)) l
+    HAVING count(*) > 0
+$$;
+COMMENT ON FUNCTION vatsim.flight_stats(bigint) IS 'A flight''s position statistics (the old /api/flights/{callsign}/stats): points, first and last, average and maximum groundspeed, maximum altitude, great-circle distance between consecutive positions (nm); no row without positions';
+
+-- /api/controllers and /api/atc-positions: the controllers online in the
+-- newest snapshot with their session, type and range.
+CREATE FUNCTION vatsim.online_controllers(after text DEFAULT NULL, "limit" integer DEFAULT 100)
+RETURNS TABLE (callsign text, cid integer, name text, frequency text, facility integer, rating integer,
+               server text, visual_range integer, type text, range_nm double precision,
+               logon_time timestamptz, last_updated timestamptz, session_id bigint,
+               session_start timestamptz, connections integer, text_atis text[])
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT c.callsign, c.cid, c.name, c.frequency, c.facility, c.rating, c.server, c.visual_range,
+           ct.type, ct.range_nm, c.logon_time, c.last_updated,
+           cs.session_id, cs.logon_time, cs.connections, c.text_atis
+    FROM vatsim.controllers c
+    CROSS JOIN LATERAL vatsim.controller_type(c.callsign) ct
+    LEFT JOIN LATERAL (SELECT s.session_id, s.logon_time, s.connections FROM vatsim.controller_sessions s
+                       WHERE s.cid = c.cid AND s.callsign = c.callsign AND s.ended_at IS NULL
+                       ORDER BY s.logon_time DESC LIMIT 1) cs ON true
+    WHERE c.callsign > coalesce($1, '')
+    ORDER BY c.callsign
+    LIMIT vatsim.page_limit($2)
+$$;
+COMMENT ON FUNCTION vatsim.online_controllers(text, integer) IS 'Online controllers (the old /api/controllers and /api/atc-positions): the controllers of the newest snapshot with type, range and open session, a keyset page by callsign';
+
+-- /api/atc-positions/by-controller-id: the sessions seen in a window,
+-- grouped by cid.  Sessions have no index on last_seen (it moves every
+-- snapshot), so the window reads the session table once; the page is cut
+-- by cid.
+CREATE FUNCTION vatsim.controllers_by_cid(after integer DEFAULT NULL, "limit" integer DEFAULT 100,
+    since timestamptz DEFAULT now() - interval '24 hours')
+RETURNS TABLE (cid integer, sessions bigint, connections bigint, callsigns text[], first_seen timestamptz,
+               last_seen timestamptz, time_online interval, online boolean)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT s.cid, count(*), sum(s.connections), array_agg(DISTINCT s.callsign::text ORDER BY s.callsign::text),
+           min(s.first_seen), max(s.last_seen), sum(s.last_seen - s.first_seen), bool_or(s.ended_at IS NULL)
+    FROM vatsim.controller_sessions s
+    WHERE s.last_seen >= $3 AND s.cid > coalesce($1, -2147483648)
+    GROUP BY s.cid
+    ORDER BY s.cid
+    LIMIT vatsim.page_limit($2)
+$$;
+COMMENT ON FUNCTION vatsim.controllers_by_cid(integer, integer, timestamptz) IS 'Controller sessions seen since a time (default the last 24 h), grouped by cid (the old /api/atc-positions/by-controller-id), a keyset page by cid';
+
+-- /api/transceivers: the newest transceivers feed, a keyset page by
+-- (callsign, transceiver_id), or one station's; whose station it is comes
+-- from the current tables (the replaced system's entity_type).
+CREATE FUNCTION vatsim.station_kind(callsign text) RETURNS text
+LANGUAGE sql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN EXISTS (SELECT FROM vatsim.pilots p WHERE p.callsign = $1) THEN 'pilot'
+                WHEN EXISTS (SELECT FROM vatsim.controllers c WHERE c.callsign = $1) THEN 'controller'
+                WHEN EXISTS (SELECT FROM vatsim.atis a WHERE a.callsign = $1) THEN 'atis' END
+$$;
+COMMENT ON FUNCTION vatsim.station_kind(text) IS 'pilot, controller or atis: the current table a callsign is online in (NULL: none)';
+
+CREATE FUNCTION vatsim.transceivers_page(after_callsign text DEFAULT NULL, after_id integer DEFAULT NULL,
+    "limit" integer DEFAULT 1000)
+RETURNS TABLE (callsign text, transceiver_id integer, station text, frequency_hz bigint,
+               latitude double precision, longitude double precision,
+               height_msl_m double precision, height_agl_m double precision)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT t.callsign, t.transceiver_id, vatsim.station_kind(t.callsign),
+           t.frequency_hz, t.latitude, t.longitude, t.height_msl_m, t.height_agl_m
+    FROM vatsim.transceivers t
+    WHERE (t.callsign, t.transceiver_id) > (coalesce($1, ''), coalesce($2, -2147483648))
+    ORDER BY t.callsign, t.transceiver_id
+    LIMIT vatsim.page_limit($3)
+$$;
+COMMENT ON FUNCTION vatsim.transceivers_page(text, integer, integer) IS 'Transceivers of the newest transceivers feed (the old /api/transceivers) with their station''s kind, a keyset page by (callsign, transceiver_id)';
+
+CREATE FUNCTION vatsim.transceivers_of(callsign text)
+RETURNS TABLE (callsign text, transceiver_id integer, station text, frequency_hz bigint,
+               latitude double precision, longitude double precision,
+               height_msl_m double precision, height_agl_m double precision)
+LANGUAGE sql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT t.callsign, t.transceiver_id, vatsim.station_kind(t.callsign),
+           t.frequency_hz, t.latitude, t.longitude, t.height_msl_m, t.height_agl_m
+    FROM vatsim.transceivers t
+    WHERE t.callsign = $1
+    ORDER BY t.transceiver_id
+$$;
+COMMENT ON FUNCTION vatsim.transceivers_of(text) IS 'The transceivers of one station in the newest transceivers feed';
+
+-- /api/analytics/flights: activity in a window (default the last 24 h):
+-- the positions stored in it and the flights they belong to.  Only the
+-- flights seen in the window are taken from flights (their last_seen is not
+-- indexed: it moves every snapshot, so that table is read once), and their
+-- positions of the window come from the primary key (flight_id, ts): no
+-- scan of the position history.
+CREATE FUNCTION vatsim.flight_analytics(since timestamptz DEFAULT now() - interval '24 hours',
+    until timestamptz DEFAULT now())
+RETURNS TABLE (flights bigint, callsigns bigint, positions bigint, avg_groundspeed double precision,
+               max_altitude integer, departures bigint, arrivals bigint)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    -- per flight an aggregate of its positions in the window (an aggregate
+    -- in LATERAL stays a per-flight index lookup, never a join that could
+    -- read the whole position table), then over the flights that have some
+    SELECT count(*), count(DISTINCT f.callsign), coalesce(sum(p.n), 0)::bigint,
+           (sum(p.gs_sum)::numeric / nullif(sum(p.gs_n), 0))::double precision, max(p.alt),
+           count(DISTINCT f.departure), count(DISTINCT f.arrival)
+    FROM vatsim.flights f
+    CROSS JOIN LATERAL (SELECT count(*) AS n, sum(ps.groundspeed) AS gs_sum, count(ps.groundspeed) AS gs_n,
+                               max(ps.altitude) AS alt
+                        FROM vatsim.positions ps
+                        WHERE ps.flight_id = f.flight_id AND ps.ts BETWEEN $1 AND $2) p
+    WHERE f.last_seen >= $1 AND f.first_seen <= $2 AND p.n > 0
+$$;
+COMMENT ON FUNCTION vatsim.flight_analytics(timestamptz, timestamptz) IS 'Flight activity in a window (the old /api/analytics/flights; default the last 24 h): flights and distinct callsigns with positions in it, positions stored, their average groundspeed and maximum altitude, distinct departure and arrival airports filed';
+
+-- /api/filter/boundary/status: the region filter and the set behind it.
+CREATE FUNCTION vatsim.region_status()
+RETURNS TABLE (region text, loaded boolean, sectors integer, features integer, loaded_at timestamptz,
+               min_lon double precision, min_lat double precision, max_lon double precision, max_lat double precision,
+               newest_snapshot timestamptz, pilots integer, positions_kept integer)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT nullif(r.region, ''), ss.sector_set IS NOT NULL, ss.sectors, ss.features, ss.loaded_at,
+           b.min_lon, b.min_lat, b.max_lon, b.max_lat,
+           n.update_timestamp, n.pilots, coalesce(n.positions, n.pilots)
+    FROM (SELECT current_setting('vatsim_ingest.region', true) AS region) r
+    LEFT JOIN vatsim.sector_sets ss ON ss.sector_set = r.region
+    LEFT JOIN LATERAL (SELECT min(s.min_lon) AS min_lon, min(s.min_lat) AS min_lat,
+                              max(s.max_lon) AS max_lon, max(s.max_lat) AS max_lat
+                       FROM vatsim.sectors s WHERE s.sector_set = r.region) b ON true
+    LEFT JOIN LATERAL (SELECT s.update_timestamp, s.pilots, s.positions FROM vatsim.snapshots s
+                       ORDER BY s.update_timestamp DESC LIMIT 1) n ON true
+$$;
+COMMENT ON FUNCTION vatsim.region_status() IS 'The region filter (the old /api/filter/boundary/status): vatsim_ingest.region (NULL: the whole world), whether its set is loaded, its sectors, features and bounding box, and the newest snapshot''s pilots and positions kept';
+
+-- Every function that reads a table is for vatsim_reader (the tables are
+-- its anyway; revoked from PUBLIC so that another role is refused at the
+-- function).  page_limit and distance_nm read nothing: everybody's.
+REVOKE ALL ON FUNCTION vatsim.api_status(interval),
+    vatsim.online_flights(text, integer), vatsim.flight(text),
+    vatsim.newest_flight(text), vatsim.flight_track(bigint, timestamptz, integer), vatsim.flight_stats(bigint),
+    vatsim.online_controllers(text, integer), vatsim.controllers_by_cid(integer, integer, timestamptz),
+    vatsim.station_kind(text), vatsim.transceivers_page(text, integer, integer), vatsim.transceivers_of(text),
+    vatsim.flight_analytics(timestamptz, timestamptz), vatsim.region_status() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION vatsim.api_status(interval),
+    vatsim.online_flights(text, integer), vatsim.flight(text),
+    vatsim.newest_flight(text), vatsim.flight_track(bigint, timestamptz, integer), vatsim.flight_stats(bigint),
+    vatsim.online_controllers(text, integer), vatsim.controllers_by_cid(integer, integer, timestamptz),
+    vatsim.station_kind(text), vatsim.transceivers_page(text, integer, integer), vatsim.transceivers_of(text),
+    vatsim.flight_analytics(timestamptz, timestamptz), vatsim.region_status() TO vatsim_reader;
+
 -- (end of API part)
