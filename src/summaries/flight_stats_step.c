@@ -9,7 +9,7 @@
 
 #include "flight_stats_step.h"
 
-#define FS_RADIANS(d) ((d) * (M_PI / 180.0))
+#define FS_RADIANS(d) ((d) * (FS_PI / 180.0))
 
 /*
  * The formula of vatsim.nearest_airport: 2 R asin(min(1, sqrt(hav))), so

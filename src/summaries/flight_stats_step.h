@@ -20,6 +20,8 @@
 
 /* Radius of the sphere for great-circle distances, nautical miles */
 #define FS_EARTH_RADIUS_NM 3440.065
+/* pi (M_PI is not ISO C) */
+#define FS_PI 3.14159265358979323846
 
 typedef struct FlightStatsRules
 {
