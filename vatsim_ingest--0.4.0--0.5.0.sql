@@ -557,7 +557,7 @@ GRANT SELECT ON vatsim.flight_summaries TO vatsim_reader;
 -- newest plan and its own sector and contact intervals (a few rows each, by
 -- index); the flights' stats rows are closed.  Called by the ingest when
 -- flights end (plpgsql: the plan is kept for the session).
-CREATE FUNCTION vatsim.write_flight_summaries(ended bigint[], reasons text[], summarised timestamptz)
+CREATE FUNCTION vatsim.summarise_flights(ended bigint[], reasons text[], summarised timestamptz)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
@@ -634,8 +634,8 @@ BEGIN
     RETURN written;
 END
 $$;
-COMMENT ON FUNCTION vatsim.write_flight_summaries(bigint[], text[], timestamptz) IS 'Write (or replace) the summaries of flights that ended, from vatsim.flight_stats and their intervals, and close their stats rows (called by the ingest)';
-REVOKE ALL ON FUNCTION vatsim.write_flight_summaries(bigint[], text[], timestamptz) FROM PUBLIC;
+COMMENT ON FUNCTION vatsim.summarise_flights(bigint[], text[], timestamptz) IS 'Write (or replace) the summaries of flights that ended, from vatsim.flight_stats and their intervals, and close their stats rows (called by the ingest)';
+REVOKE ALL ON FUNCTION vatsim.summarise_flights(bigint[], text[], timestamptz) FROM PUBLIC;
 
 -- (end of flight summaries part)
 

@@ -16,7 +16,7 @@
  *	        as in occupancy).
  *
  * vi_flight_summaries_process (last) writes their summaries with
- * vatsim.write_flight_summaries(), which closes their stats rows.  A flight
+ * vatsim.summarise_flights(), which closes their stats rows.  A flight
  * that a reconnect continues reopens its row and is summarised again (the
  * row replaced) when it ends again.  Nothing survives between snapshots but
  * the tables and the prepared plans: the ended list is handed from one call
@@ -348,7 +348,7 @@ vi_flight_summaries_process(const AnalyticsInput *in)
 	if (ended_ids.n == 0)
 		return;
 	vi_store_prepare(&summaries_plan,
-					 "SELECT vatsim.write_flight_summaries($1, $2, $3)",
+					 "SELECT vatsim.summarise_flights($1, $2, $3)",
 					 lengthof(types), types);
 	values[0] = vi_col_array(&ended_ids);
 	values[1] = vi_col_array(&ended_reasons);
