@@ -7,7 +7,7 @@
  * vi_flight_stats_process (after contacts) reads the open stats rows, the
  * rows of flights that come back, and the flights with an open ATC contact;
  * advances each flight of the snapshot with fs_step (flight_stats_step.c)
- * and writes them back with one upsert.  The open flights absent from the
+ * and writes them back (one UPDATE, and an INSERT for new flights).  The open flights absent from the
  * snapshot are the candidates to end:
  *
  *	landed: its last snapshot was slow per the occupancy rule (slow count at
@@ -27,6 +27,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 
@@ -61,7 +62,6 @@ static const TableColumn stats_columns[FS_NCOLUMNS] = {
 	{"airborne_contact_us", COL_INT8},
 	{"snapshots", COL_INT4},
 };
-static TableSpec stats_spec = {"vatsim.flight_stats", stats_columns, FS_NCOLUMNS};
 
 #define STATS_SELECT \
 	"SELECT flight_id, open, first_ts, last_ts, last_latitude, last_longitude, " \
@@ -83,6 +83,8 @@ static SPIPlanPtr open_plan;
 static SPIPlanPtr back_plan;
 static SPIPlanPtr contacts_plan;
 static SPIPlanPtr summaries_plan;
+static SPIPlanPtr update_plan;
+static SPIPlanPtr insert_plan;
 
 /* The flights that ended in this snapshot, for vi_flight_summaries_process */
 static TimestampTz ended_ts;
@@ -253,6 +255,70 @@ push_row(ColumnBuf *cols, const StatsEntry *e)
 	vi_col_int(&cols[FS_SNAPSHOTS], e->st.snapshots);
 }
 
+/* "ROWS FROM (unnest($1::type[]), ...) AS u(column, ...)" over stats_columns */
+static void
+append_rows_from(StringInfo sql, Oid *argtypes)
+{
+	int			i;
+
+	appendStringInfoString(sql, "ROWS FROM (");
+	for (i = 0; i < FS_NCOLUMNS; i++)
+	{
+		appendStringInfo(sql, "%spg_catalog.unnest($%d::%s)", i ? ", " : "", i + 1,
+						 vi_col_sql_type(stats_columns[i].type));
+		argtypes[i] = vi_col_array_type(stats_columns[i].type);
+	}
+	appendStringInfoString(sql, ") AS u(");
+	for (i = 0; i < FS_NCOLUMNS; i++)
+		appendStringInfo(sql, "%s%s", i ? ", " : "", stats_columns[i].name);
+	appendStringInfoChar(sql, ')');
+}
+
+/*
+ * Write the rows in cols: an UPDATE of the flights that have a row (nearly
+ * all: a plain UPDATE is much cheaper than INSERT ... ON CONFLICT, and HOT),
+ * an INSERT of the new ones.
+ */
+static void
+write_rows(SPIPlanPtr *plan, bool update, const ColumnBuf *cols)
+{
+	Datum		values[FS_NCOLUMNS];
+	int			i;
+
+	if (cols[FS_FLIGHT_ID].n == 0)
+		return;
+	if (*plan == NULL)
+	{
+		StringInfoData sql;
+		Oid			argtypes[FS_NCOLUMNS];
+
+		initStringInfo(&sql);
+		if (update)
+		{
+			appendStringInfoString(&sql, "UPDATE vatsim.flight_stats AS t SET ");
+			for (i = 1; i < FS_NCOLUMNS; i++)
+				appendStringInfo(&sql, "%s%s = u.%s", i > 1 ? ", " : "",
+								 stats_columns[i].name, stats_columns[i].name);
+			appendStringInfoString(&sql, " FROM ");
+			append_rows_from(&sql, argtypes);
+			appendStringInfoString(&sql, " WHERE t.flight_id OPERATOR(pg_catalog.=) u.flight_id");
+		}
+		else
+		{
+			appendStringInfoString(&sql, "INSERT INTO vatsim.flight_stats (");
+			for (i = 0; i < FS_NCOLUMNS; i++)
+				appendStringInfo(&sql, "%s%s", i ? ", " : "", stats_columns[i].name);
+			appendStringInfoString(&sql, ") SELECT * FROM ");
+			append_rows_from(&sql, argtypes);
+		}
+		vi_store_prepare(plan, sql.data, FS_NCOLUMNS, argtypes);
+		pfree(sql.data);
+	}
+	for (i = 0; i < FS_NCOLUMNS; i++)
+		values[i] = vi_col_array(&cols[i]);
+	vi_store_execute(*plan, values, update ? SPI_OK_UPDATE : SPI_OK_INSERT);
+}
+
 static void
 rules_now(FlightStatsRules *rules)
 {
@@ -266,7 +332,8 @@ void
 vi_flight_stats_process(const AnalyticsInput *in)
 {
 	FlightStatsRules rules;
-	ColumnBuf	cols[FS_NCOLUMNS];
+	ColumnBuf	upd[FS_NCOLUMNS];
+	ColumnBuf	ins[FS_NCOLUMNS];
 	HTAB	   *h;
 	HASH_SEQ_STATUS seq;
 	StatsEntry *e;
@@ -281,7 +348,10 @@ vi_flight_stats_process(const AnalyticsInput *in)
 	load_contacts(h);
 
 	for (i = 0; i < FS_NCOLUMNS; i++)
-		vi_col_init(&cols[i], stats_columns[i].type, Max(in->doc->n_pilots, 1));
+	{
+		vi_col_init(&upd[i], stats_columns[i].type, Max(in->doc->n_pilots, 1));
+		vi_col_init(&ins[i], stats_columns[i].type, 16);
+	}
 	for (i = 0; i < in->doc->n_pilots; i++)
 	{
 		const FeedPilot *p = &in->doc->pilots[i];
@@ -304,13 +374,14 @@ vi_flight_stats_process(const AnalyticsInput *in)
 		{
 			e->first_ts = in->ts;
 			fs_start(&e->st, &rules, &s);
+			push_row(ins, e);
 		}
-		else if (!fs_step(&e->st, &rules, &s))
-			continue;			/* not newer: the order check prevents it */
-		push_row(cols, e);
+		else if (fs_step(&e->st, &rules, &s))
+			push_row(upd, e);
+		/* else not newer: the order check prevents it */
 	}
-	if (cols[FS_FLIGHT_ID].n > 0)
-		vi_table_upsert(&stats_spec, cols);
+	write_rows(&update_plan, true, upd);
+	write_rows(&insert_plan, false, ins);
 
 	/* the open flights absent from this snapshot that end now */
 	vi_col_init(&ended_ids, COL_INT8, 16);
