@@ -1,8 +1,8 @@
 #!/bin/bash
 # dump_roundtrip.sh: the standard backup keeps everything (issue 10, item 4).
 # Fills a database (VATSpy sectors and airports, the seq1 and seq2 snapshots, a run-log
-# row and a transceiver by hand), dumps it with pg_dump -Fc, restores it
-# into a new database (whole) and into one that has the extension already
+# row, a transceiver, a controller range, a contact and a flight summary by
+# hand), dumps it with pg_dump -Fc, restores it into a new database (whole) and into one that has the extension already
 # (data only), then compares every table of schema vatsim (listed from
 # pg_class, so a new table is covered without editing this file) and every
 # sequence; then ingests seq3 everywhere and compares again.  Prints TAP.
@@ -79,8 +79,14 @@ createdb $SRC && sql $SRC \
 	-c "SELECT status FROM vatsim.ingest_file('$SEQ2')" \
 	-c "INSERT INTO vatsim.runs (started_at, finished_at, result, duration_ms) VALUES (now(), now(), 'ok', 1.5)" \
 	-c "INSERT INTO vatsim.transceivers (callsign, transceiver_id, frequency_hz, latitude, longitude, height_msl_m, height_agl_m)
-	    VALUES ('TEST_CTR', 0, 124350000, 51.5, -0.1, 30, 2)" >/dev/null
-check $? "a database with sectors, airports, two snapshots, a run and a transceiver"
+	    VALUES ('TEST_CTR', 0, 124350000, 51.5, -0.1, 30, 2)" \
+	-c "INSERT INTO vatsim.controller_ranges VALUES ('RMP', 'Ground', 5)" \
+	-c "INSERT INTO vatsim.atc_contacts (flight_id, session_id, pilot_callsign, atc_callsign, frequency_khz, started_at)
+	    VALUES (1, 1, 'TEST1', 'TEST_CTR', 124350, now())" \
+	-c "INSERT INTO vatsim.flight_summaries (flight_id, cid, callsign, first_seen, last_seen, end_reason, total_s,
+	    airborne_s, distance_nm, sectors, sector_seconds, controllers, contact_s, airborne_contact_s, summarised_at)
+	    VALUES (0, 1, 'TEST0', now(), now(), 'gone', 0, 0, 0, 0, '[]', '[]', 0, 0, now())" >/dev/null
+check $? "a database with sectors, airports, two snapshots, a run, a transceiver, a controller range, a contact and a flight summary"
 before=$(fingerprint $SRC)
 empty=$(echo "$before" | awk '(NF == 3 && $2 == 0) || $2 == "none" { print $1 }' | paste -sd' ')
 [ -n "$before" ] && [ -z "$empty" ]
