@@ -2,8 +2,8 @@
 # dump_roundtrip.sh: the standard backup keeps everything (issue 10, item 4).
 # Fills a database (VATSpy sectors and airports, the seq1 and seq2 snapshots, a run-log
 # row, a transceiver, a controller range, a contact and a flight summary by
-# hand), dumps it with pg_dump -Fc, restores it into a new database (whole) and into one that has the extension already
-# (data only), then compares every table of schema vatsim (listed from
+# hand), dumps it with pg_dump -Fc, restores it into a new database (whole)
+# and into one that has the extension already (data only), then compares every table of schema vatsim (listed from
 # pg_class, so a new table is covered without editing this file) and every
 # sequence; then ingests seq3 everywhere and compares again.  Prints TAP.
 set -u
