@@ -21,7 +21,7 @@ STORE = columns store_current store_sessions store_flights store_transceivers in
 SECTORS = sectors occupancy
 AIRPORTS = airports
 CONTACTS = contacts
-SUMMARIES = history analytics flight_summaries movements controller_summaries
+SUMMARIES = history analytics flight_stats_step flight_summaries movements controller_summaries
 WORKER = worker_status worker_notify worker
 OBJS = \
 	src/vatsim_ingest.o src/search_path.o \

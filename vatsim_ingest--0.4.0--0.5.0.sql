@@ -453,6 +453,192 @@ COMMENT ON COLUMN vatsim.snapshots.analytics_ms IS 'Time the analytics step (con
 -- Flight summaries
 -- ---------------------------------------------------------------------------
 
+-- Running aggregates of every flight, advanced by each snapshot that
+-- carries it (src/summaries/flight_summaries.c: one read of the open rows,
+-- one UPDATE of the flights in the snapshot, an INSERT for new ones).  Every
+-- snapshot rewrites each open row, so no index covers a column that
+-- changes: the updates stay HOT (fillfactor leaves room); the partial index
+-- finds the open rows, and "open" changes only when a flight ends or comes
+-- back.
+CREATE TABLE vatsim.flight_stats (
+    flight_id           bigint PRIMARY KEY,
+    open                boolean NOT NULL DEFAULT true,
+    first_ts            timestamptz NOT NULL,
+    last_ts             timestamptz NOT NULL,
+    last_latitude       double precision NOT NULL,
+    last_longitude      double precision NOT NULL,
+    last_groundspeed    integer NOT NULL,
+    last_in_contact     boolean NOT NULL,
+    slow_polls          integer NOT NULL CHECK (slow_polls >= 0),
+    max_altitude        integer,
+    distance_nm         double precision NOT NULL CHECK (distance_nm >= 0),
+    airborne_us         bigint NOT NULL CHECK (airborne_us >= 0),
+    contact_us          bigint NOT NULL CHECK (contact_us >= 0),
+    airborne_contact_us bigint NOT NULL CHECK (airborne_contact_us >= 0),
+    snapshots           integer NOT NULL CHECK (snapshots >= 1)
+) WITH (fillfactor = 50);
+CREATE INDEX flight_stats_open_idx ON vatsim.flight_stats (flight_id) WHERE open;
+COMMENT ON TABLE vatsim.flight_stats IS 'Running aggregates of each flight, advanced by every snapshot that carries it; the state of vatsim.flight_summaries';
+COMMENT ON COLUMN vatsim.flight_stats.flight_id IS 'Flight (vatsim.flights.flight_id)';
+COMMENT ON COLUMN vatsim.flight_stats.open IS 'true until the flight ends (its summary is written); true again when a reconnect continues it';
+COMMENT ON COLUMN vatsim.flight_stats.first_ts IS 'update_timestamp of the first snapshot counted';
+COMMENT ON COLUMN vatsim.flight_stats.last_ts IS 'update_timestamp of the newest snapshot counted';
+COMMENT ON COLUMN vatsim.flight_stats.last_latitude IS 'Latitude in the newest snapshot (the start of the next leg)';
+COMMENT ON COLUMN vatsim.flight_stats.last_longitude IS 'Longitude in the newest snapshot';
+COMMENT ON COLUMN vatsim.flight_stats.last_groundspeed IS 'Groundspeed in the newest snapshot, knots (missing: 0): airborne until the next snapshot when >= vatsim_ingest.airborne_speed_kt';
+COMMENT ON COLUMN vatsim.flight_stats.last_in_contact IS 'An ATC contact was open in the newest snapshot: in contact until the next snapshot';
+COMMENT ON COLUMN vatsim.flight_stats.slow_polls IS 'Consecutive snapshots below vatsim_ingest.exit_speed_kt, up to exit_polls (occupancy''s slow rule): at exit_polls a flight absent from the next snapshot has landed';
+COMMENT ON COLUMN vatsim.flight_stats.max_altitude IS 'Highest altitude seen, feet (NULL: never reported)';
+COMMENT ON COLUMN vatsim.flight_stats.distance_nm IS 'Sum of the great-circle legs between consecutive snapshots, nautical miles';
+COMMENT ON COLUMN vatsim.flight_stats.airborne_us IS 'Airborne time, microseconds';
+COMMENT ON COLUMN vatsim.flight_stats.contact_us IS 'Time in contact with ATC, microseconds';
+COMMENT ON COLUMN vatsim.flight_stats.airborne_contact_us IS 'Airborne time in contact with ATC, microseconds';
+COMMENT ON COLUMN vatsim.flight_stats.snapshots IS 'Snapshots counted';
+SELECT pg_catalog.pg_extension_config_dump('vatsim.flight_stats', '');
+GRANT SELECT ON vatsim.flight_stats TO vatsim_reader;
+
+CREATE TABLE vatsim.flight_summaries (
+    flight_id          bigint PRIMARY KEY,
+    cid                integer NOT NULL,
+    callsign           varchar(24) NOT NULL,
+    departure          text,
+    arrival            text,
+    aircraft           text,
+    flight_rules       text,
+    first_seen         timestamptz NOT NULL,
+    last_seen          timestamptz NOT NULL,
+    end_reason         text NOT NULL CHECK (end_reason IN ('gone', 'landed')),
+    total_s            double precision NOT NULL CHECK (total_s >= 0),
+    airborne_s         double precision NOT NULL CHECK (airborne_s >= 0),
+    max_altitude       integer,
+    distance_nm        double precision NOT NULL CHECK (distance_nm >= 0),
+    sectors            integer NOT NULL CHECK (sectors >= 0),
+    primary_sector_set text,
+    primary_sector     text,
+    sector_seconds     jsonb NOT NULL,
+    controllers        jsonb NOT NULL,
+    contact_s          double precision NOT NULL CHECK (contact_s >= 0),
+    airborne_contact_s double precision NOT NULL CHECK (airborne_contact_s >= 0),
+    atc_share          double precision CHECK (atc_share BETWEEN 0 AND 1),
+    airborne_atc_share double precision CHECK (airborne_atc_share BETWEEN 0 AND 1),
+    summarised_at      timestamptz NOT NULL
+);
+CREATE INDEX flight_summaries_last_seen_idx ON vatsim.flight_summaries (last_seen);
+CREATE INDEX flight_summaries_callsign_idx ON vatsim.flight_summaries (callsign, last_seen);
+CREATE INDEX flight_summaries_arrival_idx ON vatsim.flight_summaries (arrival, last_seen);
+CREATE INDEX flight_summaries_departure_idx ON vatsim.flight_summaries (departure, last_seen);
+COMMENT ON TABLE vatsim.flight_summaries IS 'One row per ended flight (absent longer than vatsim_ingest.stale_after, or landed then gone); replaced when a reconnect continues the flight and it ends again';
+COMMENT ON COLUMN vatsim.flight_summaries.flight_id IS 'Flight (vatsim.flights.flight_id)';
+COMMENT ON COLUMN vatsim.flight_summaries.cid IS 'VATSIM member id of the pilot';
+COMMENT ON COLUMN vatsim.flight_summaries.callsign IS 'Callsign flown';
+COMMENT ON COLUMN vatsim.flight_summaries.departure IS 'Departure aerodrome of the newest flight plan (NULL without a plan)';
+COMMENT ON COLUMN vatsim.flight_summaries.arrival IS 'Arrival aerodrome of the newest flight plan (NULL without a plan)';
+COMMENT ON COLUMN vatsim.flight_summaries.aircraft IS 'Aircraft type (vatsim.flights.aircraft)';
+COMMENT ON COLUMN vatsim.flight_summaries.flight_rules IS 'Flight rules of the newest flight-plan version (I, V...; NULL without a plan)';
+COMMENT ON COLUMN vatsim.flight_summaries.first_seen IS 'update_timestamp of the first snapshot that carried the flight';
+COMMENT ON COLUMN vatsim.flight_summaries.last_seen IS 'update_timestamp of the last snapshot that carried the flight';
+COMMENT ON COLUMN vatsim.flight_summaries.end_reason IS 'landed: slow for exit_polls snapshots, then absent; gone: absent longer than stale_after';
+COMMENT ON COLUMN vatsim.flight_summaries.total_s IS 'last_seen - first_seen, seconds';
+COMMENT ON COLUMN vatsim.flight_summaries.airborne_s IS 'Seconds airborne: between consecutive snapshots after one at groundspeed >= vatsim_ingest.airborne_speed_kt (gaps longer than stale_after not counted)';
+COMMENT ON COLUMN vatsim.flight_summaries.max_altitude IS 'Highest altitude seen, feet';
+COMMENT ON COLUMN vatsim.flight_summaries.distance_nm IS 'Great-circle distance flown: the sum of the legs between consecutive stored positions, nautical miles';
+COMMENT ON COLUMN vatsim.flight_summaries.sectors IS 'Distinct sectors (of all tracked sets) the flight had an interval in';
+COMMENT ON COLUMN vatsim.flight_summaries.primary_sector_set IS 'Set of the sector with the most seconds (ties: the first entered); NULL without sectors';
+COMMENT ON COLUMN vatsim.flight_summaries.primary_sector IS 'The sector with the most seconds (ties: the first entered); NULL without sectors';
+COMMENT ON COLUMN vatsim.flight_summaries.sector_seconds IS 'Array of {sector_set, sector, seconds} in the order first entered: the length of the flight''s intervals in each sector';
+COMMENT ON COLUMN vatsim.flight_summaries.controllers IS 'Array of {callsign, seconds} in the order first contacted: the union of the flight''s contact intervals per controller callsign, up to last_seen';
+COMMENT ON COLUMN vatsim.flight_summaries.contact_s IS 'Seconds in contact with any controller (gaps longer than stale_after not counted)';
+COMMENT ON COLUMN vatsim.flight_summaries.airborne_contact_s IS 'Airborne seconds in contact with any controller';
+COMMENT ON COLUMN vatsim.flight_summaries.atc_share IS 'contact_s / total_s, 0..1 (NULL when total_s is 0)';
+COMMENT ON COLUMN vatsim.flight_summaries.airborne_atc_share IS 'airborne_contact_s / airborne_s, 0..1 (NULL when airborne_s is 0)';
+COMMENT ON COLUMN vatsim.flight_summaries.summarised_at IS 'update_timestamp of the snapshot that ended the flight';
+SELECT pg_catalog.pg_extension_config_dump('vatsim.flight_summaries', '');
+GRANT SELECT ON vatsim.flight_summaries TO vatsim_reader;
+
+-- The summary of each ended flight, from its running aggregates, its
+-- newest plan and its own sector and contact intervals (a few rows each, by
+-- index); the flights' stats rows are closed.  Called by the ingest when
+-- flights end (plpgsql: the plan is kept for the session).
+CREATE FUNCTION vatsim.summarise_flights(ended bigint[], reasons text[], summarised timestamptz)
+RETURNS integer
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    written integer;
+BEGIN
+    INSERT INTO vatsim.flight_summaries AS fs (flight_id, cid, callsign, departure, arrival,
+        aircraft, flight_rules, first_seen, last_seen, end_reason, total_s, airborne_s,
+        max_altitude, distance_nm, sectors, primary_sector_set, primary_sector, sector_seconds,
+        controllers, contact_s, airborne_contact_s, atc_share, airborne_atc_share, summarised_at)
+    SELECT f.flight_id, f.cid, f.callsign, f.departure, f.arrival, f.aircraft, fp.flight_rules,
+           f.first_seen, f.last_seen, e.reason, tot.s, st.airborne_us / 1e6::float8,
+           st.max_altitude, st.distance_nm,
+           coalesce(sec.n, 0), sec.primary_set, sec.primary_sector, coalesce(sec.seconds, '[]'),
+           coalesce(ctl.controllers, '[]'), st.contact_us / 1e6::float8,
+           st.airborne_contact_us / 1e6::float8,
+           CASE WHEN tot.s > 0 THEN least(1, st.contact_us / 1e6::float8 / tot.s) END,
+           CASE WHEN st.airborne_us > 0 THEN st.airborne_contact_us::float8 / st.airborne_us END,
+           summarised
+    FROM unnest(ended, reasons) AS e(flight_id, reason)
+    JOIN vatsim.flights f ON f.flight_id = e.flight_id
+    JOIN vatsim.flight_stats st ON st.flight_id = e.flight_id
+    CROSS JOIN LATERAL (SELECT extract(epoch FROM f.last_seen - f.first_seen)::float8 AS s) tot
+    LEFT JOIN LATERAL (
+        SELECT p.flight_rules FROM vatsim.flight_plans p
+        WHERE p.flight_id = f.flight_id ORDER BY p.seen_at DESC LIMIT 1) fp ON true
+    -- seconds per sector, intervals cut at last_seen
+    LEFT JOIN LATERAL (
+        SELECT count(*)::integer AS n,
+               (array_agg(x.sector_set ORDER BY x.s DESC, x.first_entry, x.sector_set, x.sector))[1] AS primary_set,
+               (array_agg(x.sector ORDER BY x.s DESC, x.first_entry, x.sector_set, x.sector))[1] AS primary_sector,
+               jsonb_agg(jsonb_build_object('sector_set', x.sector_set, 'sector', x.sector, 'seconds', x.s)
+                         ORDER BY x.first_entry, x.sector_set, x.sector) AS seconds
+        FROM (SELECT o.sector_set, o.sector, min(o.entry_time) AS first_entry,
+                     sum(greatest(0, extract(epoch FROM least(coalesce(o.exit_time, f.last_seen), f.last_seen)
+                                                       - o.entry_time)))::float8 AS s
+              FROM vatsim.sector_occupancy o
+              WHERE o.flight_id = f.flight_id
+              GROUP BY o.sector_set, o.sector) x) sec ON true
+    -- per controller callsign, the union of its contact intervals (islands
+    -- of overlapping or touching intervals), cut at last_seen
+    LEFT JOIN LATERAL (
+        SELECT jsonb_agg(jsonb_build_object('callsign', c.atc_callsign, 'seconds', c.s)
+                         ORDER BY c.first_start, c.atc_callsign) AS controllers
+        FROM (SELECT i.atc_callsign, min(i.lo) AS first_start,
+                     sum(extract(epoch FROM i.hi - i.lo))::float8 AS s
+              FROM (SELECT g.atc_callsign, min(g.lo) AS lo, max(g.hi) AS hi
+                    FROM (SELECT m.*, count(*) FILTER (WHERE m.starts) OVER (PARTITION BY m.atc_callsign ORDER BY m.lo, m.hi) AS island
+                          FROM (SELECT r.*, coalesce(r.lo > max(r.hi) OVER (PARTITION BY r.atc_callsign ORDER BY r.lo, r.hi
+                                                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), true) AS starts
+                                FROM (SELECT a.atc_callsign, a.started_at AS lo,
+                                             least(coalesce(a.ended_at, f.last_seen), f.last_seen) AS hi
+                                      FROM vatsim.atc_contacts a
+                                      WHERE a.flight_id = f.flight_id AND a.started_at < f.last_seen) r) m) g
+                    GROUP BY g.atc_callsign, g.island) i
+              GROUP BY i.atc_callsign) c) ctl ON true
+    ON CONFLICT (flight_id) DO UPDATE SET
+        cid = EXCLUDED.cid, callsign = EXCLUDED.callsign, departure = EXCLUDED.departure,
+        arrival = EXCLUDED.arrival, aircraft = EXCLUDED.aircraft, flight_rules = EXCLUDED.flight_rules,
+        first_seen = EXCLUDED.first_seen, last_seen = EXCLUDED.last_seen,
+        end_reason = EXCLUDED.end_reason, total_s = EXCLUDED.total_s,
+        airborne_s = EXCLUDED.airborne_s, max_altitude = EXCLUDED.max_altitude,
+        distance_nm = EXCLUDED.distance_nm, sectors = EXCLUDED.sectors,
+        primary_sector_set = EXCLUDED.primary_sector_set, primary_sector = EXCLUDED.primary_sector,
+        sector_seconds = EXCLUDED.sector_seconds, controllers = EXCLUDED.controllers,
+        contact_s = EXCLUDED.contact_s, airborne_contact_s = EXCLUDED.airborne_contact_s,
+        atc_share = EXCLUDED.atc_share, airborne_atc_share = EXCLUDED.airborne_atc_share,
+        summarised_at = EXCLUDED.summarised_at;
+    GET DIAGNOSTICS written = ROW_COUNT;
+    UPDATE vatsim.flight_stats st SET open = false
+    FROM unnest(ended) AS e(flight_id)
+    WHERE st.flight_id = e.flight_id AND st.open;
+    RETURN written;
+END
+$$;
+COMMENT ON FUNCTION vatsim.summarise_flights(bigint[], text[], timestamptz) IS 'Write (or replace) the summaries of flights that ended, from vatsim.flight_stats and their intervals, and close their stats rows (called by the ingest)';
+REVOKE ALL ON FUNCTION vatsim.summarise_flights(bigint[], text[], timestamptz) FROM PUBLIC;
+
 -- (end of flight summaries part)
 
 -- ---------------------------------------------------------------------------
