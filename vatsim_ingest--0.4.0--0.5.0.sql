@@ -645,6 +645,180 @@ REVOKE ALL ON FUNCTION vatsim.summarise_flights(bigint[], text[], timestamptz) F
 -- Movements: departures and arrivals; filters
 -- ---------------------------------------------------------------------------
 
+-- Departures and arrivals.  A flight's movement is seen between two of its
+-- consecutive stored positions: the groundspeed crosses
+-- vatsim_ingest.airborne_speed_kt (ground: below it; airborne: at or above
+-- it).  ts is the snapshot that shows the transition (the airborne side of a
+-- departure, the ground side of an arrival); prev_* is the flight's previous
+-- stored position.  The airport is the nearest one (pseudo lines left out)
+-- within vatsim_ingest.movement_radius_nm of the ground-side position; none
+-- within the radius leaves icao NULL (the row is still the evidence).
+CREATE TABLE vatsim.movements (
+    movement_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    flight_id        bigint NOT NULL,
+    callsign         varchar(24) NOT NULL,
+    kind             text NOT NULL CHECK (kind OPERATOR(pg_catalog.=) ANY (ARRAY['departure', 'arrival'])),
+    icao             text,
+    airport_name     text,
+    distance_nm      double precision,
+    ts               timestamptz NOT NULL,
+    latitude         double precision NOT NULL,
+    longitude        double precision NOT NULL,
+    groundspeed      integer NOT NULL,
+    altitude         integer NOT NULL,
+    prev_ts          timestamptz NOT NULL,
+    prev_latitude    double precision NOT NULL,
+    prev_longitude   double precision NOT NULL,
+    prev_groundspeed integer NOT NULL,
+    prev_altitude    integer NOT NULL,
+    CHECK (prev_ts OPERATOR(pg_catalog.<) ts),
+    CHECK ((icao IS NULL) OPERATOR(pg_catalog.=) (distance_nm IS NULL)),
+    UNIQUE (flight_id, ts)
+);
+CREATE INDEX movements_icao_ts_idx ON vatsim.movements (icao, ts);
+COMMENT ON TABLE vatsim.movements IS 'Departures and arrivals: a flight crossing vatsim_ingest.airborne_speed_kt between two consecutive stored positions, at the nearest airport within vatsim_ingest.movement_radius_nm';
+COMMENT ON COLUMN vatsim.movements.movement_id IS 'Movement identifier';
+COMMENT ON COLUMN vatsim.movements.flight_id IS 'Flight (vatsim.flights.flight_id)';
+COMMENT ON COLUMN vatsim.movements.callsign IS 'The flight''s callsign';
+COMMENT ON COLUMN vatsim.movements.kind IS 'departure (ground, then airborne) or arrival (airborne, then ground)';
+COMMENT ON COLUMN vatsim.movements.icao IS 'Nearest airport (vatsim.airports, pseudo lines left out) within vatsim_ingest.movement_radius_nm of the ground-side position; NULL: none within it';
+COMMENT ON COLUMN vatsim.movements.airport_name IS 'That airport''s name (NULL: no airport, or no name in VATSpy.dat)';
+COMMENT ON COLUMN vatsim.movements.distance_nm IS 'Great-circle distance from the ground-side position to the airport, nautical miles (NULL: no airport)';
+COMMENT ON COLUMN vatsim.movements.ts IS 'update_timestamp of the snapshot that shows the transition: the first airborne one of a departure, the first on the ground of an arrival';
+COMMENT ON COLUMN vatsim.movements.latitude IS 'Latitude at ts, degrees';
+COMMENT ON COLUMN vatsim.movements.longitude IS 'Longitude at ts, degrees';
+COMMENT ON COLUMN vatsim.movements.groundspeed IS 'Groundspeed at ts, knots';
+COMMENT ON COLUMN vatsim.movements.altitude IS 'Altitude at ts, feet';
+COMMENT ON COLUMN vatsim.movements.prev_ts IS 'update_timestamp of the flight''s previous stored position (at most vatsim_ingest.stale_after before ts)';
+COMMENT ON COLUMN vatsim.movements.prev_latitude IS 'Latitude at prev_ts, degrees';
+COMMENT ON COLUMN vatsim.movements.prev_longitude IS 'Longitude at prev_ts, degrees';
+COMMENT ON COLUMN vatsim.movements.prev_groundspeed IS 'Groundspeed at prev_ts, knots';
+COMMENT ON COLUMN vatsim.movements.prev_altitude IS 'Altitude at prev_ts, feet (within vatsim_ingest.movement_max_climb_ft of altitude)';
+SELECT pg_catalog.pg_extension_config_dump('vatsim.movements', '');
+SELECT pg_catalog.pg_extension_config_dump('vatsim.movements_movement_id_seq', '');
+GRANT SELECT ON vatsim.movements TO vatsim_reader;
+
+-- Daily totals per airport (UTC days).  A query for one airport pushes
+-- icao = ... into the scan of movements_icao_ts_idx (icao is a grouping
+-- column), so it never reads the other airports' rows.
+CREATE VIEW vatsim.airport_daily_movements AS
+SELECT m.icao,
+       (m.ts AT TIME ZONE 'UTC')::date AS day,
+       count(*) FILTER (WHERE m.kind OPERATOR(pg_catalog.=) 'departure') AS departures,
+       count(*) FILTER (WHERE m.kind OPERATOR(pg_catalog.=) 'arrival') AS arrivals
+FROM vatsim.movements m
+WHERE m.icao IS NOT NULL
+GROUP BY m.icao, (m.ts AT TIME ZONE 'UTC')::date;
+COMMENT ON VIEW vatsim.airport_daily_movements IS 'Departures and arrivals per airport and UTC day (vatsim.movements with an airport)';
+GRANT SELECT ON vatsim.airport_daily_movements TO vatsim_reader;
+
+-- Every bucket of [since, until), empty ones included, aligned on UTC
+-- midnight of 2000-01-01 (date_bin): 1 hour buckets start on the hour, 1 day
+-- buckets at 00:00 UTC.  The first bucket may start before since; it counts
+-- only movements from since on.
+CREATE FUNCTION vatsim.airport_movements(icao text, since timestamptz, until timestamptz,
+    bucket interval DEFAULT '1 hour')
+RETURNS TABLE (bucket_start timestamptz, departures bigint, arrivals bigint)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF $4 IS NULL OR $4 OPERATOR(pg_catalog.<=) interval '0' OR
+       pg_catalog.date_part('month', $4) OPERATOR(pg_catalog.<>) 0 OR
+       pg_catalog.date_part('year', $4) OPERATOR(pg_catalog.<>) 0 THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'invalid_parameter_value',
+            MESSAGE = format('bucket %s is not a positive interval of days, hours, minutes or seconds', $4),
+            HINT = 'Use e.g. ''15 minutes'', ''1 hour'' or ''1 day''; months and years have no fixed length.';
+    END IF;
+    IF $2 IS NULL OR $3 IS NULL OR $3 OPERATOR(pg_catalog.<=) $2 THEN
+        RETURN;
+    END IF;
+    IF pg_catalog.date_part('epoch', $3 OPERATOR(pg_catalog.-) $2)
+       OPERATOR(pg_catalog./) pg_catalog.date_part('epoch', $4) OPERATOR(pg_catalog.>) 100000 THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'program_limit_exceeded',
+            MESSAGE = 'too many buckets',
+            DETAIL = format('From %s to %s in buckets of %s is more than 100000 buckets.', $2, $3, $4),
+            HINT = 'Use a shorter window or a longer bucket.';
+    END IF;
+    RETURN QUERY
+    SELECT b.bucket_start,
+           count(m.movement_id) FILTER (WHERE m.kind OPERATOR(pg_catalog.=) 'departure'),
+           count(m.movement_id) FILTER (WHERE m.kind OPERATOR(pg_catalog.=) 'arrival')
+    FROM pg_catalog.generate_series(
+             pg_catalog.date_bin($4, $2, timestamptz '2000-01-01 00:00:00+00'),
+             $3 OPERATOR(pg_catalog.-) interval '1 microsecond', $4) AS b(bucket_start)
+    LEFT JOIN vatsim.movements m
+      ON m.icao OPERATOR(pg_catalog.=) $1
+     AND m.ts OPERATOR(pg_catalog.>=) $2 AND m.ts OPERATOR(pg_catalog.<) $3
+     AND m.ts OPERATOR(pg_catalog.>=) b.bucket_start
+     AND m.ts OPERATOR(pg_catalog.<) (b.bucket_start OPERATOR(pg_catalog.+) $4)
+    GROUP BY b.bucket_start
+    ORDER BY b.bucket_start;
+END
+$$;
+COMMENT ON FUNCTION vatsim.airport_movements(text, timestamptz, timestamptz, interval) IS 'Departures and arrivals at an airport in [since, until), per bucket (UTC-aligned, every bucket listed, zeros included)';
+GRANT EXECUTE ON FUNCTION vatsim.airport_movements(text, timestamptz, timestamptz, interval) TO vatsim_reader;
+
+-- Filter: the controller positions to track.  Empty (the default): every
+-- position.  Otherwise a controller gets a session (and so contacts and a
+-- summary) only when its callsign equals a pattern, or matches one holding
+-- '*' (any run of characters, possibly none).  '_' is a literal character
+-- (the callsign separator), never a wildcard.  vatsim.controllers keeps
+-- every controller.
+CREATE TABLE vatsim.tracked_positions (
+    pattern text PRIMARY KEY
+            CHECK (pattern OPERATOR(pg_catalog.~) '^[A-Z0-9_*-]{1,24}$')
+);
+COMMENT ON TABLE vatsim.tracked_positions IS 'Controller positions to track (empty: all): a controller whose callsign matches no row gets no session, contacts or summary';
+COMMENT ON COLUMN vatsim.tracked_positions.pattern IS 'A callsign in upper case (EDDF_TWR), or a pattern where * stands for any characters (EDDF_*, *_CTR); _ is literal';
+SELECT pg_catalog.pg_extension_config_dump('vatsim.tracked_positions', '');
+GRANT SELECT ON vatsim.tracked_positions TO vatsim_reader;
+
+-- The loader of a one-callsign-per-line list: '#' starts a comment, blanks
+-- around a name and blank lines are ignored, names are upper-cased, a
+-- repeated line counts once.  Replaces every row; a bad line refuses the
+-- whole text and the table keeps its rows.
+CREATE FUNCTION vatsim.load_tracked_positions(list text) RETURNS integer
+LANGUAGE plpgsql VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    -- every line, comment and surrounding blanks removed, upper-cased
+    names text[] := ARRAY(
+        SELECT pg_catalog.upper(pg_catalog.btrim(pg_catalog.split_part(l.t, '#', 1), E' \t\r'))
+        FROM pg_catalog.regexp_split_to_table($1, E'\n') WITH ORDINALITY AS l(t, n)
+        ORDER BY l.n);
+    bad record;
+    n integer;
+BEGIN
+    SELECT l.n, l.name INTO bad
+    FROM pg_catalog.unnest(names) WITH ORDINALITY AS l(name, n)
+    WHERE l.name OPERATOR(pg_catalog.<>) ''
+      AND l.name OPERATOR(pg_catalog.!~) '^[A-Z0-9_*-]{1,24}$'
+    ORDER BY l.n LIMIT 1;
+    IF FOUND THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'cannot load tracked positions',
+            DETAIL = format('Line %s: "%s" is not a callsign or pattern (letters, digits, _, - and *, at most 24).',
+                            bad.n, bad.name),
+            HINT = 'Nothing was loaded; vatsim.tracked_positions keeps its previous rows.';
+    END IF;
+    -- one loader at a time; readers (the ingest) see the old rows until commit
+    LOCK TABLE vatsim.tracked_positions IN SHARE ROW EXCLUSIVE MODE;
+    DELETE FROM vatsim.tracked_positions;
+    INSERT INTO vatsim.tracked_positions (pattern)
+    SELECT DISTINCT l.name FROM pg_catalog.unnest(names) AS l(name)
+    WHERE l.name OPERATOR(pg_catalog.<>) '';
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+COMMENT ON FUNCTION vatsim.load_tracked_positions(text) IS 'Replace vatsim.tracked_positions with a one-callsign-per-line list (# comments, blank lines ignored; * a wildcard); returns the rows loaded';
+REVOKE ALL ON FUNCTION vatsim.load_tracked_positions(text) FROM PUBLIC;
+
 -- (end of movements and filters part)
 
 -- ---------------------------------------------------------------------------

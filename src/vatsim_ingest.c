@@ -47,6 +47,9 @@ int			vi_exit_speed_kt = 30;
 int			vi_exit_polls = 2;
 int			vi_enter_speed_kt = 60;
 int			vi_airborne_speed_kt = 60;
+double		vi_movement_radius_nm = 5.0;
+int			vi_movement_max_climb_ft = 3000;
+bool		vi_require_flight_plan = false;
 int			vi_stale_after_s = 300;
 
 static shmem_request_hook_type prev_shmem_request_hook = NULL;
@@ -206,6 +209,18 @@ define_sector_settings(void)
 							"Groundspeed at or above which a pilot counts as airborne, knots.",
 							"Used by flight summaries (airborne time) and by departures and arrivals.",
 							&vi_airborne_speed_kt, 60, 0, 2000, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomRealVariable("vatsim_ingest.movement_radius_nm",
+							 "Largest distance from a departure's or arrival's ground-side position to its airport, nautical miles.",
+							 "Farther from every airport, the movement is stored with no airport.",
+							 &vi_movement_radius_nm, 5.0, 0.0, 100.0, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.movement_max_climb_ft",
+							"Largest altitude change between the two snapshots of a departure or arrival, feet.",
+							"A larger change (e.g. parked, then seen again at cruise) is no movement.",
+							&vi_movement_max_climb_ft, 3000, 0, 100000, PGC_SUSET, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("vatsim_ingest.require_flight_plan",
+							 "Keep flights only for pilots whose flight plan names a departure and an arrival.",
+							 "Other pilots stay in vatsim.pilots with no flight, positions, occupancy or summaries.",
+							 &vi_require_flight_plan, false, PGC_SUSET, 0, NULL, NULL, NULL);
 	DefineCustomIntVariable("vatsim_ingest.stale_after",
 							"How long a flight may be absent from the feed before its intervals close as gone.",
 							NULL,

@@ -39,6 +39,11 @@ extern int	vi_stale_after_s;
 /* Analytics: the airborne rule shared by flight summaries and movements */
 extern int	vi_airborne_speed_kt;
 
+/* Movements and the flight-plan filter */
+extern double vi_movement_radius_nm;
+extern int	vi_movement_max_climb_ft;
+extern bool vi_require_flight_plan;
+
 /* worker.c */
 extern PGDLLEXPORT void vatsim_worker_main(Datum arg);
 extern void vatsim_worker_register(void);

@@ -341,6 +341,18 @@ fill_pilot_columns(ColumnBuf *cols, const FeedPilot *pilots, int n)
 	}
 }
 
+/* NULL, empty or only blanks */
+static bool
+blank(const char *s)
+{
+	if (s == NULL)
+		return true;
+	for (; *s != '\0'; s++)
+		if (*s != ' ' && *s != '\t')
+			return false;
+	return true;
+}
+
 /*
  * History (flights, positions, plan versions) is kept only for pilots in
  * the region; the rest of the network is current state only.  tracked[i]
@@ -388,6 +400,33 @@ region_filter(const FeedDocument *doc, bool *tracked)
 	return ntracked;
 }
 
+/*
+ * vatsim_ingest.require_flight_plan: a pilot whose plan does not name both a
+ * departure and an arrival keeps no history either (the replaced system's
+ * "not a flight").  Clears tracked[i] for them; returns how many remain.
+ */
+static int
+plan_filter(const FeedDocument *doc, bool *tracked, int ntracked)
+{
+	int			i;
+
+	if (!vi_require_flight_plan)
+		return ntracked;
+	for (i = 0; i < doc->n_pilots; i++)
+	{
+		const FeedPilot *p = &doc->pilots[i];
+
+		if (tracked[i] &&
+			!(p->has_plan && !blank(p->plan.field[FP_DEPARTURE]) &&
+			  !blank(p->plan.field[FP_ARRIVAL])))
+		{
+			tracked[i] = false;
+			ntracked--;
+		}
+	}
+	return ntracked;
+}
+
 int64 *
 vi_store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s,
 			 int *positions)
@@ -405,6 +444,7 @@ vi_store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s,
 	int			i;
 	int			k;
 
+	ntracked = plan_filter(doc, tracked, ntracked);
 	fill_pilot_columns(cols, doc->pilots, n);
 	if (ntracked < n)
 	{

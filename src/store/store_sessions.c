@@ -14,6 +14,8 @@
  *	   starts.  A continued session is open again (ended_at NULL).
  *	2. close: a session last seen more than the grace before this snapshot
  *	   ends at its last_seen.
+ * Only tracked positions get a session (vatsim.tracked_positions, empty:
+ * all; the filter of statement 1); vatsim.controllers keeps everyone.
  *
  * The grace is measured from the session's last_seen to the new
  * connection's logon_time, not to the snapshot that first shows it: a gap in
@@ -30,6 +32,20 @@
 #include "store.h"
 
 /*
+ * The tracked-positions filter (vatsim.tracked_positions; empty: every
+ * position): a controller of the snapshot is kept when its callsign equals a
+ * row or matches one holding '*'.  The patterns are turned into LIKE
+ * patterns once per statement (trk; '_' escaped, so it stays literal).
+ */
+#define TRACKED_PATTERNS_SQL \
+	"SELECT pg_catalog.replace(pg_catalog.replace(t.pattern, '_', E'\\\\_'), '*', '%') AS p" \
+	" FROM vatsim.tracked_positions t WHERE pg_catalog.strpos(t.pattern, '*') OPERATOR(pg_catalog.>) 0"
+#define TRACKED_SQL(callsign) \
+	"(NOT EXISTS (SELECT FROM vatsim.tracked_positions)" \
+	" OR EXISTS (SELECT FROM vatsim.tracked_positions t WHERE t.pattern OPERATOR(pg_catalog.=) " callsign ")" \
+	" OR EXISTS (SELECT FROM trk WHERE " callsign " OPERATOR(pg_catalog.~~) trk.p))"
+
+/*
  * Statement 1.  Only the newest session of a (cid, callsign), by its first
  * logon_time (an index prefix: the UNIQUE key), is a candidate: an older one
  * never revives.  A logon_time before the session's last_seen (a new
@@ -41,7 +57,7 @@
  * row rather than failing the snapshot.
  */
 static const char merge_sql[] =
-"WITH inc AS ("
+"WITH trk AS MATERIALIZED (" TRACKED_PATTERNS_SQL "), inc AS ("
 "  SELECT i.*, COALESCE(i.facility OPERATOR(pg_catalog.=) 0, false) AS observer,"
 "    COALESCE(i.frequency OPERATOR(pg_catalog.=) '199.998', false) AS no_freq"
 "  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]),"
@@ -49,6 +65,7 @@ static const char merge_sql[] =
 "    pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.int4[]),"
 "    pg_catalog.unnest($6::pg_catalog.int4[]))"
 "  WITH ORDINALITY AS i(cid, callsign, logon_time, frequency, facility, rating, idx)"
+"  WHERE " TRACKED_SQL("i.callsign")
 "), prev AS ("
 "  SELECT i.idx, s.session_id, s.same_connection,"
 "    (s.same_connection OR i.logon_time OPERATOR(pg_catalog.<=)"

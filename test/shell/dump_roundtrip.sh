@@ -75,6 +75,7 @@ createdb $SRC && sql $SRC \
 	-c "CREATE EXTENSION vatsim_ingest" \
 	-c "SELECT sector_set FROM vatsim.load_sectors('vatspy', pg_catalog.pg_read_file('$VATSPY'), 'id')" \
 	-c "SELECT airports FROM vatsim.load_airports(pg_catalog.pg_read_file('$VATSPY_DAT'))" \
+	-c "SELECT vatsim.load_tracked_positions('*')" \
 	-c "SELECT status FROM vatsim.ingest_file('$SEQ1')" \
 	-c "SELECT status FROM vatsim.ingest_file('$SEQ2')" \
 	-c "INSERT INTO vatsim.runs (started_at, finished_at, result, duration_ms) VALUES (now(), now(), 'ok', 1.5)" \
