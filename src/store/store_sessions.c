@@ -13,7 +13,7 @@
  *	   session was last seen (then connections + 1); otherwise a session
  *	   starts.  A continued session is open again (ended_at NULL).
  *	2. close: a session last seen more than the grace before this snapshot
- *	   ends at its last_seen.
+ *	   ends at its last_seen, and is due its summary.
  *
  * The grace is measured from the session's last_seen to the new
  * connection's logon_time, not to the snapshot that first shows it: a gap in
@@ -89,9 +89,12 @@ static const char merge_sql[] =
 "  frequencies = CASE WHEN EXCLUDED.frequencies OPERATOR(pg_catalog.<@) s.frequencies"
 "    THEN s.frequencies ELSE pg_catalog.array_cat(s.frequencies, EXCLUDED.frequencies) END";
 
-/* Statement 2: $1 is the snapshot time minus the grace. */
+/*
+ * Statement 2: $1 is the snapshot time minus the grace.  An ended session is
+ * due its summary (controller_summaries.c writes it and clears the flag).
+ */
 static const char close_sql[] =
-"UPDATE vatsim.controller_sessions SET ended_at = last_seen "
+"UPDATE vatsim.controller_sessions SET ended_at = last_seen, summary_due = true "
 "WHERE ended_at IS NULL AND last_seen OPERATOR(pg_catalog.<) $1";
 
 static SPIPlanPtr merge_plan;

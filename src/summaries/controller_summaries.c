@@ -5,15 +5,14 @@
  *		session that ended.
  *
  * One statement per snapshot, whatever the number of sessions.  The
- * sessions due a summary are those whose ended_at is set and differs from
- * the summarised_end the last summary was written for: a partial index
- * holds only them, so a snapshot in which no session ends costs one empty
- * index scan.  The state is in the tables only: a restart between two
- * snapshots, or a snapshot whose analytics step failed, leaves the session
- * due, and the next snapshot writes its summary.  A session reopened and
- * ended again is due again, and its summary is replaced (its span only
- * grows, so the new hours are a superset of the old ones: an upsert
- * replaces them all).
+ * sessions due a summary carry summary_due, set by the session store when
+ * it ends them and cleared here: a partial index holds only them, so a
+ * snapshot in which no session ends costs one empty index scan.  The state
+ * is in the tables only: a restart between two snapshots, or a snapshot
+ * whose analytics step failed, leaves the session due, and the next
+ * snapshot writes its summary.  A session reopened and ended again is due
+ * again, and its summary is replaced (its span only grows, so the new hours
+ * are a superset of the old ones: an upsert replaces them all).
  *
  * The session's span is [started_at, ended_at] with both cut to the whole
  * second, so that duration_s is the sum of the hours' staffed_seconds.  A
@@ -28,6 +27,7 @@
 
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
+#include "utils/guc.h"
 
 #include "analytics.h"
 #include "columns.h"
@@ -49,8 +49,7 @@ static const char summarise_sql[] =
 "    pg_catalog.date_trunc('second', LEAST(s.logon_time, s.first_seen), 'UTC') AS lo,"
 "    pg_catalog.date_trunc('second', s.ended_at, 'UTC') AS hi"
 "  FROM vatsim.controller_sessions s"
-"  WHERE s.ended_at IS NOT NULL"
-"    AND (s.summarised_end IS NULL OR s.summarised_end OPERATOR(pg_catalog.<) s.ended_at)"
+"  WHERE s.summary_due AND s.ended_at IS NOT NULL"
 "), ct AS ("
 "  SELECT d.session_id, c.flight_id, d.lo, d.hi,"
 "    pg_catalog.date_trunc('second', c.started_at, 'UTC') AS a,"
@@ -129,7 +128,7 @@ static const char summarise_sql[] =
 "  ON CONFLICT (session_id, hour) DO UPDATE SET staffed_seconds = EXCLUDED.staffed_seconds,"
 "    aircraft = EXCLUDED.aircraft, contact_seconds = EXCLUDED.contact_seconds"
 ") "
-"UPDATE vatsim.controller_sessions s SET summarised_end = d.ended_at "
+"UPDATE vatsim.controller_sessions s SET summary_due = false "
 "FROM due d WHERE s.session_id OPERATOR(pg_catalog.=) d.session_id";
 
 static SPIPlanPtr summarise_plan;
@@ -139,8 +138,33 @@ vi_controller_summaries_process(const AnalyticsInput *in)
 {
 	static const Oid types[] = {TIMESTAMPTZOID};
 	Datum		values[lengthof(types)];
+	int			level;
 
-	vi_store_prepare(&summarise_plan, summarise_sql, lengthof(types), types);
+	/*
+	 * The planner cannot know how few sessions are due, nor how many hours
+	 * and contact ranges each has: its estimates of the CTEs run to millions
+	 * of rows, which would make every snapshot pay for JIT compilation (close
+	 * to a second) of a statement that reads nothing.  So JIT is off for it,
+	 * and its plan is generic from the first run ($1 only fills
+	 * summarised_at).
+	 */
+	level = NewGUCNestLevel();
+	(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
+	if (summarise_plan == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare_cursor(summarise_sql, lengthof(types),
+											  (Oid *) types,
+											  CURSOR_OPT_GENERIC_PLAN);
+
+		if (plan == NULL)
+			elog(ERROR, "could not prepare statement: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not keep prepared statement");
+		summarise_plan = plan;
+	}
 	values[0] = TimestampTzGetDatum(in->ts);
 	vi_store_execute(summarise_plan, values, SPI_OK_UPDATE);
+	AtEOXact_GUC(true, level);
 }
