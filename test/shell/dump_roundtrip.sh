@@ -1,7 +1,8 @@
 #!/bin/bash
 # dump_roundtrip.sh: the standard backup keeps everything (issue 10, item 4).
-# Fills a database (VATSpy sectors and airports, the seq1 and seq2 snapshots, a run-log
-# row and a transceiver by hand), dumps it with pg_dump -Fc, restores it
+# Fills a database (VATSpy sectors and airports, the seq1 and seq2 snapshots; a run-log
+# row, a transceiver, a controller range, a contact and a controller summary
+# with an hours row by hand), dumps it with pg_dump -Fc, restores it
 # into a new database (whole) and into one that has the extension already
 # (data only), then compares every table of schema vatsim (listed from
 # pg_class, so a new table is covered without editing this file) and every
@@ -79,8 +80,18 @@ createdb $SRC && sql $SRC \
 	-c "SELECT status FROM vatsim.ingest_file('$SEQ2')" \
 	-c "INSERT INTO vatsim.runs (started_at, finished_at, result, duration_ms) VALUES (now(), now(), 'ok', 1.5)" \
 	-c "INSERT INTO vatsim.transceivers (callsign, transceiver_id, frequency_hz, latitude, longitude, height_msl_m, height_agl_m)
-	    VALUES ('TEST_CTR', 0, 124350000, 51.5, -0.1, 30, 2)" >/dev/null
-check $? "a database with sectors, airports, two snapshots, a run and a transceiver"
+	    VALUES ('TEST_CTR', 0, 124350000, 51.5, -0.1, 30, 2)" \
+	-c "INSERT INTO vatsim.controller_ranges VALUES ('OBS', 'Observer', 0)" \
+	-c "INSERT INTO vatsim.atc_contacts (flight_id, session_id, pilot_callsign, atc_callsign, frequency_khz, started_at)
+	    SELECT f.flight_id, s.session_id, f.callsign, s.callsign, 124350, s.last_seen
+	    FROM vatsim.controller_sessions s, vatsim.flights f ORDER BY s.session_id, f.flight_id LIMIT 1" \
+	-c "INSERT INTO vatsim.controller_summaries
+	    SELECT session_id, cid, callsign, 'Test', 1, facility, rating, logon_time, last_seen, 0, connections,
+	           is_observer, no_frequency, frequencies, 0, 0, NULL, 0, last_seen
+	    FROM vatsim.controller_sessions ORDER BY session_id LIMIT 1" \
+	-c "INSERT INTO vatsim.controller_summary_hours
+	    SELECT session_id, pg_catalog.date_trunc('hour', ended_at, 'UTC'), 0, 0, 0 FROM vatsim.controller_summaries" >/dev/null
+check $? "a database with sectors, airports, two snapshots, a run, a transceiver, a controller range, a contact and a controller summary"
 before=$(fingerprint $SRC)
 empty=$(echo "$before" | awk '(NF == 3 && $2 == 0) || $2 == "none" { print $1 }' | paste -sd' ')
 [ -n "$before" ] && [ -z "$empty" ]
