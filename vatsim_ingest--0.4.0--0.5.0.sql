@@ -447,6 +447,91 @@ COMMENT ON COLUMN vatsim.snapshots.analytics_ms IS 'Time the analytics step (con
 -- Controller summaries
 -- ---------------------------------------------------------------------------
 
+-- The frequencies a session used, kept by the session merge (store_sessions.c)
+-- in order of first use; 199.998 (not on a frequency) is left out.  Rows
+-- stored before 0.5.0 start with the one frequency they kept.
+ALTER TABLE vatsim.controller_sessions
+    ADD COLUMN frequencies text[] NOT NULL DEFAULT '{}',
+    ADD COLUMN summary_due boolean NOT NULL DEFAULT false;
+-- A session that ended before 0.5.0 is not due a summary (summary_due stays
+-- false): its contacts were never recorded, so its counts would read as a
+-- quiet session.
+UPDATE vatsim.controller_sessions
+SET frequencies = CASE WHEN frequency IS NULL OR frequency OPERATOR(pg_catalog.=) '199.998'
+                       THEN '{}'::text[] ELSE ARRAY[frequency] END;
+COMMENT ON COLUMN vatsim.controller_sessions.frequencies IS 'Primary frequencies the session used, in order of first use (199.998 left out)';
+COMMENT ON COLUMN vatsim.controller_sessions.summary_due IS 'true from the session''s end until its row in vatsim.controller_summaries is written';
+-- The sessions due a summary, and only they: finding them costs nothing when
+-- none is due, and the planner knows the flag is rare (a comparison of
+-- ended_at with another column would be estimated at a third of the table).
+CREATE INDEX controller_sessions_summary_due_idx ON vatsim.controller_sessions (session_id)
+    WHERE summary_due;
+
+CREATE TABLE vatsim.controller_summaries (
+    session_id      bigint PRIMARY KEY,
+    cid             integer NOT NULL,
+    callsign        varchar(24) NOT NULL,
+    type            text NOT NULL,
+    range_nm        double precision NOT NULL,
+    facility        integer,
+    rating          integer,
+    started_at      timestamptz NOT NULL,
+    ended_at        timestamptz NOT NULL,
+    duration_s      integer NOT NULL CHECK (duration_s OPERATOR(pg_catalog.>=) 0),
+    connections     integer NOT NULL,
+    is_observer     boolean NOT NULL,
+    no_frequency    boolean NOT NULL,
+    frequencies     text[] NOT NULL,
+    aircraft        integer NOT NULL,
+    peak_aircraft   integer NOT NULL,
+    peak_at         timestamptz,
+    contact_seconds bigint NOT NULL,
+    summarised_at   timestamptz NOT NULL
+);
+CREATE INDEX controller_summaries_callsign_idx ON vatsim.controller_summaries (callsign, started_at);
+CREATE INDEX controller_summaries_started_idx ON vatsim.controller_summaries (started_at);
+COMMENT ON TABLE vatsim.controller_summaries IS 'One row per ended controller session: its span, frequencies, and the flights in contact with it (written when the session ends; replaced when a reopened session ends again)';
+COMMENT ON COLUMN vatsim.controller_summaries.session_id IS 'Controller session (vatsim.controller_sessions.session_id)';
+COMMENT ON COLUMN vatsim.controller_summaries.cid IS 'VATSIM member id';
+COMMENT ON COLUMN vatsim.controller_summaries.callsign IS 'Position callsign';
+COMMENT ON COLUMN vatsim.controller_summaries.type IS 'Controller type by callsign suffix when summarised (vatsim.controller_type)';
+COMMENT ON COLUMN vatsim.controller_summaries.range_nm IS 'Radio range in nautical miles by callsign suffix when summarised (vatsim.controller_type)';
+COMMENT ON COLUMN vatsim.controller_summaries.facility IS 'Newest facility of the session';
+COMMENT ON COLUMN vatsim.controller_summaries.rating IS 'Newest rating of the session';
+COMMENT ON COLUMN vatsim.controller_summaries.started_at IS 'Logon time of the session''s first connection (its first_seen if the logon time is later)';
+COMMENT ON COLUMN vatsim.controller_summaries.ended_at IS 'End of the session: the last snapshot that carried it';
+COMMENT ON COLUMN vatsim.controller_summaries.duration_s IS 'ended_at - started_at in whole seconds (both cut to the second)';
+COMMENT ON COLUMN vatsim.controller_summaries.connections IS 'Network connections merged into the session';
+COMMENT ON COLUMN vatsim.controller_summaries.is_observer IS 'An observer (facility 0) throughout';
+COMMENT ON COLUMN vatsim.controller_summaries.no_frequency IS 'On 199.998 (no frequency) throughout';
+COMMENT ON COLUMN vatsim.controller_summaries.frequencies IS 'Primary frequencies used, in order of first use (199.998 left out)';
+COMMENT ON COLUMN vatsim.controller_summaries.aircraft IS 'Distinct flights in contact during the session';
+COMMENT ON COLUMN vatsim.controller_summaries.peak_aircraft IS 'Most flights in contact at the same instant (0: none)';
+COMMENT ON COLUMN vatsim.controller_summaries.peak_at IS 'First instant at which peak_aircraft flights were in contact (NULL: none)';
+COMMENT ON COLUMN vatsim.controller_summaries.contact_seconds IS 'Aircraft-seconds in contact: the sum over flights of each flight''s time in contact (its intervals on all frequencies united) within the session';
+COMMENT ON COLUMN vatsim.controller_summaries.summarised_at IS 'update_timestamp of the snapshot whose ingest wrote the row';
+SELECT pg_catalog.pg_extension_config_dump('vatsim.controller_summaries', '');
+GRANT SELECT ON vatsim.controller_summaries TO vatsim_reader;
+
+CREATE TABLE vatsim.controller_summary_hours (
+    session_id      bigint NOT NULL REFERENCES vatsim.controller_summaries ON DELETE CASCADE,
+    hour            timestamptz NOT NULL,
+    staffed_seconds integer NOT NULL CHECK (staffed_seconds OPERATOR(pg_catalog.>=) 0
+                                            AND staffed_seconds OPERATOR(pg_catalog.<=) 3600),
+    aircraft        integer NOT NULL,
+    contact_seconds bigint NOT NULL,
+    PRIMARY KEY (session_id, hour)
+);
+CREATE INDEX controller_summary_hours_hour_idx ON vatsim.controller_summary_hours (hour);
+COMMENT ON TABLE vatsim.controller_summary_hours IS 'A controller summary by UTC hour: one row for every hour the session overlaps, across midnight and days';
+COMMENT ON COLUMN vatsim.controller_summary_hours.session_id IS 'Controller session (vatsim.controller_summaries.session_id)';
+COMMENT ON COLUMN vatsim.controller_summary_hours.hour IS 'Start of the UTC hour';
+COMMENT ON COLUMN vatsim.controller_summary_hours.staffed_seconds IS 'Seconds of the hour within the session';
+COMMENT ON COLUMN vatsim.controller_summary_hours.aircraft IS 'Distinct flights in contact during the hour';
+COMMENT ON COLUMN vatsim.controller_summary_hours.contact_seconds IS 'Aircraft-seconds in contact during the hour';
+SELECT pg_catalog.pg_extension_config_dump('vatsim.controller_summary_hours', '');
+GRANT SELECT ON vatsim.controller_summary_hours TO vatsim_reader;
+
 -- (end of controller summaries part)
 
 -- ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@
  *	   session was last seen (then connections + 1); otherwise a session
  *	   starts.  A continued session is open again (ended_at NULL).
  *	2. close: a session last seen more than the grace before this snapshot
- *	   ends at its last_seen.
+ *	   ends at its last_seen, and is due its summary.
  * Only tracked positions get a session (vatsim.tracked_positions, empty:
  * all; the filter of statement 1); vatsim.controllers keeps everyone.
  *
@@ -51,7 +51,8 @@
  * never revives.  A logon_time before the session's last_seen (a new
  * connection that overlaps the old one) counts as within the grace.  The
  * flags are true while every snapshot of the session had facility 0 / the
- * frequency 199.998; the other columns keep the newest values.  ON CONFLICT
+ * frequency 199.998; frequencies gains each new primary frequency at its
+ * first use (199.998 left out); the other columns keep the newest values.  ON CONFLICT
  * only guards against a connection that an older session already started
  * (logon times out of order; never seen in the real feed): it refreshes that
  * row rather than failing the snapshot.
@@ -59,7 +60,9 @@
 static const char merge_sql[] =
 "WITH trk AS MATERIALIZED (" TRACKED_PATTERNS_SQL "), inc AS ("
 "  SELECT i.*, COALESCE(i.facility OPERATOR(pg_catalog.=) 0, false) AS observer,"
-"    COALESCE(i.frequency OPERATOR(pg_catalog.=) '199.998', false) AS no_freq"
+"    COALESCE(i.frequency OPERATOR(pg_catalog.=) '199.998', false) AS no_freq,"
+"    CASE WHEN i.frequency IS NULL OR i.frequency OPERATOR(pg_catalog.=) '199.998'"
+"      THEN '{}'::pg_catalog.text[] ELSE ARRAY[i.frequency] END AS freqs"
 "  FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]),"
 "    pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.timestamptz[]),"
 "    pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.int4[]),"
@@ -83,24 +86,32 @@ static const char merge_sql[] =
 "    connections = s.connections OPERATOR(pg_catalog.+)"
 "      CASE WHEN p.same_connection THEN 0 ELSE 1 END,"
 "    is_observer = s.is_observer AND i.observer,"
-"    no_frequency = s.no_frequency AND i.no_freq"
+"    no_frequency = s.no_frequency AND i.no_freq,"
+"    frequencies = CASE WHEN i.freqs OPERATOR(pg_catalog.<@) s.frequencies THEN s.frequencies"
+"      ELSE pg_catalog.array_cat(s.frequencies, i.freqs) END"
 "  FROM inc i JOIN prev p ON p.idx OPERATOR(pg_catalog.=) i.idx"
 "  WHERE p.continues AND s.session_id OPERATOR(pg_catalog.=) p.session_id"
 ") "
 "INSERT INTO vatsim.controller_sessions AS s (cid, callsign, logon_time, last_logon_time,"
-"  first_seen, last_seen, frequency, facility, rating, is_observer, no_frequency) "
+"  first_seen, last_seen, frequency, facility, rating, is_observer, no_frequency,"
+"  frequencies) "
 "SELECT i.cid, i.callsign, i.logon_time, i.logon_time, $7, $7, i.frequency, i.facility,"
-"  i.rating, i.observer, i.no_freq "
+"  i.rating, i.observer, i.no_freq, i.freqs "
 "FROM inc i WHERE NOT EXISTS (SELECT 1 FROM prev p"
 "  WHERE p.idx OPERATOR(pg_catalog.=) i.idx AND p.continues) "
 "ON CONFLICT (cid, callsign, logon_time) DO UPDATE SET last_seen = EXCLUDED.last_seen,"
 "  frequency = EXCLUDED.frequency, facility = EXCLUDED.facility, rating = EXCLUDED.rating,"
 "  ended_at = NULL, is_observer = s.is_observer AND EXCLUDED.is_observer,"
-"  no_frequency = s.no_frequency AND EXCLUDED.no_frequency";
+"  no_frequency = s.no_frequency AND EXCLUDED.no_frequency,"
+"  frequencies = CASE WHEN EXCLUDED.frequencies OPERATOR(pg_catalog.<@) s.frequencies"
+"    THEN s.frequencies ELSE pg_catalog.array_cat(s.frequencies, EXCLUDED.frequencies) END";
 
-/* Statement 2: $1 is the snapshot time minus the grace. */
+/*
+ * Statement 2: $1 is the snapshot time minus the grace.  An ended session is
+ * due its summary (controller_summaries.c writes it and clears the flag).
+ */
 static const char close_sql[] =
-"UPDATE vatsim.controller_sessions SET ended_at = last_seen "
+"UPDATE vatsim.controller_sessions SET ended_at = last_seen, summary_due = true "
 "WHERE ended_at IS NULL AND last_seen OPERATOR(pg_catalog.<) $1";
 
 static SPIPlanPtr merge_plan;

@@ -1,9 +1,10 @@
 #!/bin/bash
 # dump_roundtrip.sh: the standard backup keeps everything (issue 10, item 4).
-# Fills a database (VATSpy sectors and airports, the seq1 and seq2 snapshots, a run-log
-# row, a transceiver, a controller range, a contact and a flight summary by
-# hand), dumps it with pg_dump -Fc, restores it into a new database (whole)
-# and into one that has the extension already (data only), then compares every table of schema vatsim (listed from
+# Fills a database (VATSpy sectors and airports, the seq1 and seq2 snapshots; a run-log
+# row, a transceiver, a controller range, a contact, a flight summary and a controller
+# summary with an hours row by hand), dumps it with pg_dump -Fc, restores it
+# into a new database (whole) and into one that has the extension already
+# (data only), then compares every table of schema vatsim (listed from
 # pg_class, so a new table is covered without editing this file) and every
 # sequence; then ingests seq3 everywhere and compares again.  Prints TAP.
 set -u
@@ -87,8 +88,14 @@ createdb $SRC && sql $SRC \
 	    FROM vatsim.flights f, vatsim.controller_sessions s ORDER BY f.flight_id, s.session_id LIMIT 1" \
 	-c "INSERT INTO vatsim.flight_summaries (flight_id, cid, callsign, first_seen, last_seen, end_reason, total_s,
 	    airborne_s, distance_nm, sectors, sector_seconds, controllers, contact_s, airborne_contact_s, summarised_at)
-	    VALUES (0, 1, 'TEST0', now(), now(), 'gone', 0, 0, 0, 0, '[]', '[]', 0, 0, now())" >/dev/null
-check $? "a database with sectors, airports, two snapshots, a run, a transceiver, a controller range, a contact and a flight summary"
+	    VALUES (0, 1, 'TEST0', now(), now(), 'gone', 0, 0, 0, 0, '[]', '[]', 0, 0, now())" \
+	-c "INSERT INTO vatsim.controller_summaries
+	    SELECT session_id, cid, callsign, 'Test', 1, facility, rating, logon_time, last_seen, 0, connections,
+	           is_observer, no_frequency, frequencies, 0, 0, NULL, 0, last_seen
+	    FROM vatsim.controller_sessions ORDER BY session_id LIMIT 1" \
+	-c "INSERT INTO vatsim.controller_summary_hours
+	    SELECT session_id, pg_catalog.date_trunc('hour', ended_at, 'UTC'), 0, 0, 0 FROM vatsim.controller_summaries" >/dev/null
+check $? "a database with sectors, airports, two snapshots, a run, a transceiver, a controller range, a contact, a flight summary and a controller summary"
 before=$(fingerprint $SRC)
 empty=$(echo "$before" | awk '(NF == 3 && $2 == 0) || $2 == "none" { print $1 }' | paste -sd' ')
 [ -n "$before" ] && [ -z "$empty" ]
