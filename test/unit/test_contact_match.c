@@ -82,35 +82,40 @@ test_frequency_edges(void)
 	   c.khz == 122600, "off-grid 122600020 Hz matches 122.600 and rounds to 122600");
 }
 
+/* Both on one frequency at one point: only the exclusions can refuse. */
 static void
 test_excluded(void)
 {
+	static const struct
+	{
+		long long	hz;
+		bool		use_ignored;
+		int			expect;
+		const char *what;
+	}			cases[] = {
+		{122800000, false, 0, "122.800 (UNICOM) never matches"},
+		{122805000, false, 0, "5000 Hz above UNICOM is UNICOM"},
+		{122795000, false, 0, "5000 Hz below UNICOM is UNICOM"},
+		{122805001, false, 1, "5001 Hz above UNICOM matches"},
+		{199998000, false, 0, "199.998 never matches"},
+		{199993000, false, 0, "5000 Hz below 199.998 is 199.998"},
+		{199992999, false, 1, "5001 Hz below 199.998 matches"},
+		{121500000, false, 1, "121.500 matches when not ignored"},
+		{121500000, true, 0, "121.500 ignored does not match"},
+		{121505000, true, 0, "5000 Hz from an ignored frequency is ignored"},
+		{121505001, true, 1, "5001 Hz from an ignored frequency matches"},
+	};
 	int64_t		ignored[] = {121500000};
+	size_t		i;
 
-	ok(one(tr(0, 122800000, 50, 8, 15), tr(0, 122800000, 50, 8, 0), NULL, 0, NULL) == 0,
-	   "122.800 (UNICOM) never matches");
-	ok(one(tr(0, 122805000, 50, 8, 15), tr(0, 122805000, 50, 8, 0), NULL, 0, NULL) == 0,
-	   "5000 Hz from UNICOM is UNICOM");
-	ok(one(tr(0, 122805001, 50, 8, 15), tr(0, 122805001, 50, 8, 0), NULL, 0, NULL) == 1,
-	   "5001 Hz from UNICOM matches");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ok(one(tr(0, cases[i].hz, 50, 8, 15), tr(0, cases[i].hz, 50, 8, 0),
+			   ignored, cases[i].use_ignored ? 1 : 0, NULL) == cases[i].expect,
+		   "%s", cases[i].what);
 	ok(one(tr(0, 122794999, 50, 8, 15), tr(0, 122799999, 50, 8, 0), NULL, 0, NULL) == 0,
 	   "pilot on UNICOM, controller 5001 Hz below it: no match (either side excludes)");
-	ok(one(tr(0, 199998000, 50, 8, 15), tr(0, 199998000, 50, 8, 0), NULL, 0, NULL) == 0,
-	   "199.998 never matches");
-	ok(one(tr(0, 199993000, 50, 8, 15), tr(0, 199993000, 50, 8, 0), NULL, 0, NULL) == 0,
-	   "5000 Hz below 199.998 is 199.998");
-	ok(one(tr(0, 199992999, 50, 8, 15), tr(0, 199992999, 50, 8, 0), NULL, 0, NULL) == 1,
-	   "5001 Hz below 199.998 matches");
-	ok(one(tr(0, 121500000, 50, 8, 15), tr(0, 121500000, 50, 8, 0), NULL, 0, NULL) == 1,
-	   "121.500 matches when not ignored");
-	ok(one(tr(0, 121500000, 50, 8, 15), tr(0, 121500000, 50, 8, 0), ignored, 1, NULL) == 0,
-	   "121.500 ignored does not match");
-	ok(one(tr(0, 121505000, 50, 8, 15), tr(0, 121505000, 50, 8, 0), ignored, 1, NULL) == 0,
-	   "5000 Hz from an ignored frequency is ignored");
-	ok(one(tr(0, 121505001, 50, 8, 15), tr(0, 121505001, 50, 8, 0), ignored, 1, NULL) == 1,
-	   "5001 Hz from an ignored frequency matches");
-	ok(cm_excluded(122800000, NULL, 0) && !cm_excluded(118700000, NULL, 0),
-	   "cm_excluded: UNICOM yes, 118.700 no");
+	ok(one(tr(0, 122799999, 50, 8, 15), tr(0, 122794999, 50, 8, 0), NULL, 0, NULL) == 0,
+	   "controller on UNICOM, pilot 5001 Hz below it: no match");
 }
 
 static void
