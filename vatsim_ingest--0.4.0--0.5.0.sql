@@ -439,6 +439,31 @@ COMMENT ON COLUMN vatsim.snapshots.analytics_error IS 'Why the analytics step (c
 -- ATC contacts: matching transceivers snapshot by snapshot
 -- ---------------------------------------------------------------------------
 
+-- vatsim.ingest and ingest_file take the snapshot's transceivers document
+-- too (DEFAULT NULL: none), so that a backfill of archived pairs builds the
+-- same contacts as the worker.  Not STRICT any more, so that a NULL
+-- transceivers document means "none"; a NULL feed still gives NULL (C).
+-- Privileges as before: not granted to PUBLIC.
+DROP FUNCTION vatsim.ingest(text);
+DROP FUNCTION vatsim.ingest_file(text);
+
+CREATE FUNCTION vatsim.ingest(feed text, transceivers text DEFAULT NULL)
+RETURNS vatsim.ingest_result
+AS 'MODULE_PATHNAME', 'vatsim_ingest_text'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION vatsim.ingest(text, text) IS 'Ingest one VATSIM v3 feed document, with its transceivers document when given (stored in vatsim.transceivers, matched into vatsim.atc_contacts); status is ingested or duplicate';
+
+CREATE FUNCTION vatsim.ingest_file(path text, transceivers_path text DEFAULT NULL)
+RETURNS vatsim.ingest_result
+AS 'MODULE_PATHNAME', 'vatsim_ingest_file'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION vatsim.ingest_file(text, text) IS 'Ingest a VATSIM v3 feed document, and its transceivers document when given, from server-side files (superuser or pg_read_server_files)';
+
+REVOKE ALL ON FUNCTION vatsim.ingest(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION vatsim.ingest_file(text, text) FROM PUBLIC;
+
 -- (end of ATC contacts part)
 
 -- ---------------------------------------------------------------------------
