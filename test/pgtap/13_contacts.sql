@@ -21,11 +21,7 @@ SELECT plan(39);
 \i test/sql/controllers.sql
 \i test/sql/contacts_model.sql
 
--- A transceiver, a station of the transceivers document, a whole document
-CREATE FUNCTION pg_temp.tx(id int, hz bigint, lat float8, lon float8) RETURNS jsonb LANGUAGE sql AS $$
-    SELECT jsonb_build_object('id', id, 'frequency', hz, 'latDeg', lat, 'lonDeg', lon,
-                              'heightMslM', 100, 'heightAglM', 0)
-$$;
+-- A station of the transceivers document (transceivers: replay.tx()), a whole document
 CREATE FUNCTION pg_temp.st(callsign text, VARIADIC txs jsonb[]) RETURNS jsonb LANGUAGE sql AS $$
     SELECT jsonb_build_object('callsign', callsign, 'transceivers', to_jsonb(txs))
 $$;
@@ -49,58 +45,14 @@ CREATE FUNCTION pg_temp.ct() RETURNS text LANGUAGE sql AS $$
 $$;
 
 -- A dead-reckoned replay of the real snapshots (seq1, seq2, seq3 and ten
--- 15 s steps), each with a generated transceivers document except step 5
--- (none): every controller (but observers) at a seq3 pilot's position picked
--- by its callsign, a second transceiver 0.5 degree north for every other
--- one, on its frequency + 20 Hz; every pilot at its position tuned to its
--- nearest controller's transceiver + 0, +5000, -5000, +5001 or -5001 Hz
--- (cycling with the snapshot), every third one also on UNICOM, every
--- eleventh without transceivers.
+-- 15 s steps), each with a generated transceivers document but step 5 (see
+-- test/sql/replay_transceivers.sql), against the model.
 \o /dev/null
 \i test/sql/replay.sql
+\i test/sql/replay_transceivers.sql
+SELECT cm.add(d.n, d.doc, t.trx) FROM replay.docs d LEFT JOIN replay.trx t USING (n);
+SELECT replay.run(1, 13);
 \o
-CREATE TEMP TABLE r_ctl AS
-SELECT d.n, c->>'callsign' AS callsign, (c->>'frequency') AS freq, o AS k
-FROM replay.docs d, jsonb_array_elements(d.doc::jsonb -> 'controllers') WITH ORDINALITY AS e(c, o);
-CREATE TEMP TABLE r_pil AS
-SELECT d.n, o AS j, p->>'callsign' AS callsign, (p->>'latitude')::float8 AS lat, (p->>'longitude')::float8 AS lon
-FROM replay.docs d, jsonb_array_elements(d.doc::jsonb -> 'pilots') WITH ORDINALITY AS e(p, o);
-CREATE TEMP TABLE r_pos AS
-SELECT c.callsign, p.lat, p.lon
-FROM (SELECT DISTINCT callsign FROM r_ctl) c
-JOIN r_pil p ON p.n = 3 AND p.j = 1 + (hashtext(c.callsign) & 1023) % (SELECT count(*) FROM r_pil WHERE n = 3);
-CREATE TEMP TABLE r_atx AS
-SELECT c.n, c.callsign, round(c.freq::numeric * 1000000)::bigint + 20 AS hz, x.lat, x.lon, x.tid
-FROM r_ctl c JOIN r_pos p USING (callsign)
-CROSS JOIN LATERAL (VALUES (p.lat, p.lon, 0), (CASE WHEN c.k % 2 = 0 THEN least(p.lat + 0.5, 89.9) END, p.lon, 1)) x(lat, lon, tid)
-WHERE c.freq ~ '^[0-9]+\.[0-9]+$' AND x.lat IS NOT NULL;
-CREATE TEMP TABLE r_ptx AS
-SELECT p.n, p.callsign, a.hz + (ARRAY[0, 5000, -5000, 5001, -5001])[1 + (p.j + p.n) % 5] AS hz, p.lat, p.lon, p.j
-FROM r_pil p CROSS JOIN LATERAL (
-    SELECT a.hz FROM r_atx a WHERE a.n = p.n ORDER BY cm.nm(a.lat, a.lon, p.lat, p.lon), a.callsign LIMIT 1) a
-WHERE p.j % 11 <> 0;
-CREATE TEMP TABLE r_trx AS
-SELECT d.n, (SELECT jsonb_agg(st) FROM (
-    SELECT jsonb_build_object('callsign', a.callsign, 'transceivers',
-                              jsonb_agg(pg_temp.tx(a.tid, a.hz, a.lat, a.lon))) AS st
-    FROM (SELECT DISTINCT * FROM r_atx) a WHERE a.n = d.n GROUP BY a.callsign
-    UNION ALL
-    SELECT jsonb_build_object('callsign', t.callsign, 'transceivers',
-                              CASE WHEN t.j % 3 = 0
-                                   THEN jsonb_build_array(pg_temp.tx(1, t.hz, t.lat, t.lon), pg_temp.tx(2, 122800000, t.lat, t.lon))
-                                   ELSE jsonb_build_array(pg_temp.tx(1, t.hz, t.lat, t.lon)) END)
-    FROM r_ptx t WHERE t.n = d.n) s)::text AS trx
-FROM replay.docs d WHERE d.n <> 8;
-SELECT cm.add(d.n, d.doc, t.trx) FROM replay.docs d LEFT JOIN r_trx t USING (n);
-DO $$
-DECLARE
-    d record;
-BEGIN
-    FOR d IN SELECT r.doc, t.trx FROM replay.docs r LEFT JOIN r_trx t USING (n) ORDER BY r.n LOOP
-        PERFORM vatsim.ingest(d.doc, d.trx);
-    END LOOP;
-END
-$$;
 CREATE TEMP TABLE r_got AS SELECT * FROM cm.actual;
 CREATE TEMP TABLE r_want AS SELECT * FROM cm.expected();
 SELECT ok((SELECT count(*) FROM r_want) >= 100 AND (SELECT count(*) FROM r_want WHERE ended_at IS NOT NULL) >= 50,
@@ -116,11 +68,11 @@ CREATE TEMP TABLE net AS SELECT
     ARRAY[pg_temp.c('EDDF_TWR', 0, '118.700', 4, 900001), pg_temp.c('EDDF_DEL', 0, '121.900', 2, 900002),
           pg_temp.c('EDDF_OBS', 0, '199.998', 0, 900003), pg_temp.c('EDDF_CTR', 0, '122.800', 6, 900004)] AS atc,
     ARRAY[pg_temp.c('EDDF_ATIS', 0, '118.025', 4, 900005) || '{"atis_code": "A"}'] AS atis,
-    pg_temp.st('EDDF_TWR', pg_temp.tx(0, 118700000, 50, 8)) AS twr,
-    pg_temp.st('EDDF_DEL', pg_temp.tx(0, 121900000, 50, 8)) AS del,
-    pg_temp.st('EDDF_OBS', pg_temp.tx(0, 119000000, 50, 8)) AS obs,
-    pg_temp.st('EDDF_CTR', pg_temp.tx(0, 122800000, 50, 8)) AS ctr,
-    pg_temp.st('EDDF_ATIS', pg_temp.tx(0, 118025000, 50, 8)) AS atis_tx;
+    pg_temp.st('EDDF_TWR', replay.tx(0, 118700000, 50, 8)) AS twr,
+    pg_temp.st('EDDF_DEL', replay.tx(0, 121900000, 50, 8)) AS del,
+    pg_temp.st('EDDF_OBS', replay.tx(0, 119000000, 50, 8)) AS obs,
+    pg_temp.st('EDDF_CTR', replay.tx(0, 122800000, 50, 8)) AS ctr,
+    pg_temp.st('EDDF_ATIS', replay.tx(0, 118025000, 50, 8)) AS atis_tx;
 INSERT INTO vatsim.controller_ranges VALUES ('DEL', 'Delivery', cm.nm(50, 8, 50.2, 8.05));
 
 CREATE TEMP TABLE pilots AS SELECT ARRAY[
@@ -132,16 +84,16 @@ CREATE TEMP TABLE pilots AS SELECT ARRAY[
 -- s=0
 SELECT is((SELECT status FROM net, pilots, vatsim.ingest(pg_temp.doc(0, all9, atc, atis), pg_temp.trx(
     twr, del, obs, ctr, atis_tx,
-    pg_temp.st('DLH1', pg_temp.tx(0, 118705000, 50, 8.1)),       -- 5000 Hz above TWR
-    pg_temp.st('DLH2', pg_temp.tx(0, 118694999, 50, 8.1)),       -- 5001 Hz below TWR
-    pg_temp.st('DLH3', pg_temp.tx(0, 121900000, 50.2, 8.05)),    -- exactly at DEL's range
-    pg_temp.st('DLH4', pg_temp.tx(0, 121900000, 50.2, 8.0501)),  -- a little beyond it
-    pg_temp.st('DLH5', pg_temp.tx(0, 119000000, 50, 8.1)),       -- the observer's
-    pg_temp.st('DLH6', pg_temp.tx(0, 122800000, 50, 8.1)),       -- UNICOM
-    pg_temp.st('DLH7', pg_temp.tx(0, 118700000, NULL, NULL)),    -- no position
-    pg_temp.st('DLH8', pg_temp.tx(0, 118700000, 50.3, 8)),       -- 18 nm from TWR
-    pg_temp.st('DLH9', pg_temp.tx(0, 118700020, 50, 8.1), pg_temp.tx(1, 121899990, 50, 8.1)),
-    pg_temp.st('DLHA', pg_temp.tx(0, 118025000, 50, 8.1))))),    -- the ATIS
+    pg_temp.st('DLH1', replay.tx(0, 118705000, 50, 8.1)),       -- 5000 Hz above TWR
+    pg_temp.st('DLH2', replay.tx(0, 118694999, 50, 8.1)),       -- 5001 Hz below TWR
+    pg_temp.st('DLH3', replay.tx(0, 121900000, 50.2, 8.05)),    -- exactly at DEL's range
+    pg_temp.st('DLH4', replay.tx(0, 121900000, 50.2, 8.0501)),  -- a little beyond it
+    pg_temp.st('DLH5', replay.tx(0, 119000000, 50, 8.1)),       -- the observer's
+    pg_temp.st('DLH6', replay.tx(0, 122800000, 50, 8.1)),       -- UNICOM
+    pg_temp.st('DLH7', replay.tx(0, 118700000, NULL, NULL)),    -- no position
+    pg_temp.st('DLH8', replay.tx(0, 118700000, 50.3, 8)),       -- 18 nm from TWR
+    pg_temp.st('DLH9', replay.tx(0, 118700020, 50, 8.1), replay.tx(1, 121899990, 50, 8.1)),
+    pg_temp.st('DLHA', replay.tx(0, 118025000, 50, 8.1))))),    -- the ATIS
     'ingested', 'a snapshot with its transceivers is ingested');
 SELECT ok(cm.nm(50, 8, 50.2, 8.05) < cm.nm(50, 8, 50.2, 8.0501) AND cm.nm(50, 8, 50.3, 8) > 15,
           'the handmade distances are what the test means');
@@ -158,10 +110,10 @@ SELECT is((SELECT string_agg(DISTINCT c.flight_id::text || '/' || f.callsign || 
 -- s=15: DLH1 retunes to DEL; TWR's range overridden to 20 nm reaches DLH8
 INSERT INTO vatsim.controller_ranges VALUES ('TWR', 'Tower', 20);
 CREATE TEMP TABLE s15 AS SELECT pg_temp.trx(twr, del, obs, ctr,
-    pg_temp.st('DLH1', pg_temp.tx(0, 121900000, 50, 8.1)),
-    pg_temp.st('DLH3', pg_temp.tx(0, 121900000, 50.2, 8.05)),
-    pg_temp.st('DLH8', pg_temp.tx(0, 118700000, 50.3, 8)),
-    pg_temp.st('DLH9', pg_temp.tx(0, 118700020, 50, 8.1), pg_temp.tx(1, 121899990, 50, 8.1))) AS trx
+    pg_temp.st('DLH1', replay.tx(0, 121900000, 50, 8.1)),
+    pg_temp.st('DLH3', replay.tx(0, 121900000, 50.2, 8.05)),
+    pg_temp.st('DLH8', replay.tx(0, 118700000, 50.3, 8)),
+    pg_temp.st('DLH9', replay.tx(0, 118700020, 50, 8.1), replay.tx(1, 121899990, 50, 8.1))) AS trx
 FROM net;
 SELECT is((SELECT status FROM net, pilots, s15, vatsim.ingest(pg_temp.doc(15, all9, atc, atis), trx)),
           'ingested', 's=15 ingested');
