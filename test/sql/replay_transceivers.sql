@@ -7,17 +7,12 @@
 --     real feed), every other one with a second transceiver 0.5 degree
 --     north;
 --   - every pilot at its position, tuned to its nearest controller
---     transceiver + 0, +5000, -5000, +5001 or -5001 Hz (cycling with the
---     snapshot, so contacts open and close), every third one also on
---     UNICOM, every eleventh without transceivers.
+--     transceiver (nearest on a flat map: a generator, not the rule)
+--     + 0, +5000, -5000, +5001 or -5001 Hz (cycling with the snapshot, so
+--     contacts open and close), every third one also on UNICOM, every
+--     eleventh without transceivers.
 -- Included by test/pgtap/13_contacts.sql (against the SQL model) and
 -- test/pgtap_worker/replay_restart.sql (restart equality).
-CREATE FUNCTION replay.nm(lat1 float8, lon1 float8, lat2 float8, lon2 float8) RETURNS float8
-LANGUAGE sql IMMUTABLE AS $$
-    SELECT 2 * 3440.065 * asin(least(1, sqrt(
-        sin(radians(lat2 - lat1) / 2) ^ 2
-        + cos(radians(lat1)) * cos(radians(lat2)) * sin(radians(lon2 - lon1) / 2) ^ 2)))
-$$;
 CREATE FUNCTION replay.tx(id int, hz bigint, lat float8, lon float8) RETURNS jsonb LANGUAGE sql AS $$
     SELECT jsonb_build_object('id', id, 'frequency', hz, 'latDeg', lat, 'lonDeg', lon,
                               'heightMslM', 100, 'heightAglM', 0)
@@ -40,7 +35,7 @@ WHERE c.freq ~ '^[0-9]+\.[0-9]+$' AND x.lat IS NOT NULL;
 CREATE TABLE replay.ptx AS
 SELECT p.n, p.callsign, a.hz + (ARRAY[0, 5000, -5000, 5001, -5001])[1 + (p.j + p.n) % 5] AS hz, p.lat, p.lon, p.j
 FROM replay.pil p CROSS JOIN LATERAL (
-    SELECT a.hz FROM replay.atx a WHERE a.n = p.n ORDER BY replay.nm(a.lat, a.lon, p.lat, p.lon), a.callsign LIMIT 1) a
+    SELECT a.hz FROM replay.atx a WHERE a.n = p.n ORDER BY (a.lat - p.lat) ^ 2 + ((a.lon - p.lon) * cos(radians(p.lat))) ^ 2, a.callsign LIMIT 1) a
 WHERE p.j % 11 <> 0;
 CREATE TABLE replay.trx AS
 SELECT d.n, (SELECT jsonb_agg(st) FROM (
