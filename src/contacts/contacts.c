@@ -54,28 +54,31 @@ static SPIPlanPtr update_plan;
 static SPIPlanPtr absent_plan;
 
 /*
- * The open session and radio range of every controller but observers, in
- * one statement.  The range is vatsim.controller_type()'s rule (the suffix
- * after the last underscore, upper case, else '*'), written as a join so
- * that it is not a function call per controller.
+ * The open session (the newest, should there be two) and radio range of
+ * every controller but observers, in one statement: a join with the open
+ * sessions, not a probe per controller.  The range is
+ * vatsim.controller_type()'s rule (the suffix after the last underscore,
+ * upper case, else '*'), written as a join so that it is not a function
+ * call per controller.
  */
 static const char sessions_sql[] =
-"SELECT u.idx, s.session_id, COALESCE(t.range_nm, d.range_nm)"
+"SELECT DISTINCT ON (u.idx) u.idx, s.session_id, COALESCE(t.range_nm, d.range_nm)"
 " FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]),"
 "   pg_catalog.unnest($2::pg_catalog.text[])) WITH ORDINALITY AS u(cid, callsign, idx)"
-" CROSS JOIN LATERAL (SELECT s.session_id FROM vatsim.controller_sessions s"
-"   WHERE s.cid OPERATOR(pg_catalog.=) u.cid"
-"     AND s.callsign OPERATOR(pg_catalog.=) u.callsign AND s.ended_at IS NULL"
-"   ORDER BY s.logon_time DESC LIMIT 1) s"
+" JOIN vatsim.controller_sessions s ON s.ended_at IS NULL"
+"   AND s.cid OPERATOR(pg_catalog.=) u.cid AND s.callsign OPERATOR(pg_catalog.=) u.callsign"
 " LEFT JOIN vatsim.controller_types t ON t.suffix OPERATOR(pg_catalog.=)"
-"   pg_catalog.upper(pg_catalog.regexp_replace(u.callsign, '^.*_', ''))"
+"   pg_catalog.upper(pg_catalog.split_part(u.callsign, '_', -1))"
 " CROSS JOIN (SELECT range_nm FROM vatsim.controller_types"
-"   WHERE suffix OPERATOR(pg_catalog.=) '*') d";
+"   WHERE suffix OPERATOR(pg_catalog.=) '*') d"
+" ORDER BY u.idx, s.logon_time DESC";
 
 /*
  * With transceivers: close the open rows not matched, open the matches not
- * open.  Both parts read the table as it was before the statement, and a
- * row closed here is never one opened here (closed rows are not matched).
+ * open.  The open rows and the matches meet in a FULL JOIN, which only a hash
+ * or merge join can run: never a scan of the table per match.  Rows close by
+ * primary key (= ANY of an array: index probes, whatever the size of the
+ * history).  Both parts read the table as it was before the statement.
  */
 static const char update_sql[] =
 "WITH m AS ("
@@ -83,22 +86,22 @@ static const char update_sql[] =
 "    pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.text[]),"
 "    pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.int4[]))"
 "    AS m(flight_id, session_id, pilot_callsign, atc_callsign, khz)"
+"), j AS ("
+"  SELECT o.contact_id, m.flight_id, m.session_id, m.pilot_callsign, m.atc_callsign, m.khz"
+"  FROM (SELECT c.contact_id, c.flight_id, c.session_id, c.frequency_khz"
+"        FROM vatsim.atc_contacts c WHERE c.ended_at IS NULL) o"
+"  FULL JOIN m ON o.flight_id OPERATOR(pg_catalog.=) m.flight_id"
+"    AND o.session_id OPERATOR(pg_catalog.=) m.session_id"
+"    AND o.frequency_khz OPERATOR(pg_catalog.=) m.khz"
 "), closed AS ("
 "  UPDATE vatsim.atc_contacts c SET ended_at = $6"
-"  FROM (SELECT o.contact_id FROM vatsim.atc_contacts o"
-"        WHERE o.ended_at IS NULL AND NOT EXISTS (SELECT 1 FROM m"
-"          WHERE m.flight_id OPERATOR(pg_catalog.=) o.flight_id"
-"            AND m.session_id OPERATOR(pg_catalog.=) o.session_id"
-"            AND m.khz OPERATOR(pg_catalog.=) o.frequency_khz)) x"
-"  WHERE c.contact_id OPERATOR(pg_catalog.=) x.contact_id"
+"  WHERE c.contact_id OPERATOR(pg_catalog.=) ANY (ARRAY("
+"    SELECT j.contact_id FROM j WHERE j.flight_id IS NULL))"
 "  RETURNING 1"
 ") INSERT INTO vatsim.atc_contacts (flight_id, session_id, pilot_callsign,"
 "    atc_callsign, frequency_khz, started_at)"
-"  SELECT m.flight_id, m.session_id, m.pilot_callsign, m.atc_callsign, m.khz, $6 FROM m"
-"  WHERE NOT EXISTS (SELECT 1 FROM vatsim.atc_contacts o WHERE o.ended_at IS NULL"
-"    AND o.flight_id OPERATOR(pg_catalog.=) m.flight_id"
-"    AND o.session_id OPERATOR(pg_catalog.=) m.session_id"
-"    AND o.frequency_khz OPERATOR(pg_catalog.=) m.khz)";
+"  SELECT j.flight_id, j.session_id, j.pilot_callsign, j.atc_callsign, j.khz, $6"
+"  FROM j WHERE j.contact_id IS NULL";
 
 /* Without transceivers: close what can no longer be in contact. */
 static const char absent_sql[] =

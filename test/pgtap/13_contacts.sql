@@ -13,9 +13,27 @@
 \set ON_ERROR_STOP 1
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
-CREATE EXTENSION vatsim_ingest;
+-- installed at 0.4.0 and updated: EXECUTE granted on the one-argument
+-- forms carries over to the new ones
+CREATE EXTENSION vatsim_ingest VERSION '0.4.0';
+CREATE ROLE vi_contacts_loader;
+GRANT EXECUTE ON FUNCTION vatsim.ingest(text) TO vi_contacts_loader WITH GRANT OPTION;
+GRANT EXECUTE ON FUNCTION vatsim.ingest_file(text) TO vi_contacts_loader;
+ALTER EXTENSION vatsim_ingest UPDATE;
 SET client_min_messages = error;
-SELECT plan(39);
+SELECT plan(43);
+SELECT ok(has_function_privilege('vi_contacts_loader', 'vatsim.ingest(text, text)', 'EXECUTE WITH GRANT OPTION'),
+          'update: EXECUTE WITH GRANT OPTION on ingest carried over');
+SELECT ok(has_function_privilege('vi_contacts_loader', 'vatsim.ingest_file(text, text)', 'EXECUTE')
+          AND NOT has_function_privilege('vi_contacts_loader', 'vatsim.ingest_file(text, text)', 'EXECUTE WITH GRANT OPTION'),
+          'update: EXECUTE on ingest_file carried over, without grant option');
+SELECT ok(NOT has_function_privilege('vatsim_reader', 'vatsim.ingest(text, text)', 'EXECUTE')
+          AND NOT has_function_privilege('vatsim_reader', 'vatsim.ingest_file(text, text)', 'EXECUTE'),
+          'update: still not granted to PUBLIC');
+SELECT is((SELECT string_agg(p.oid::regprocedure::text || ' strict=' || p.proisstrict, ', ' ORDER BY p.oid::regprocedure::text)
+           FROM pg_proc p WHERE p.pronamespace = 'vatsim'::regnamespace AND p.proname IN ('ingest', 'ingest_file')),
+          'vatsim.ingest(text,text) strict=false, vatsim.ingest_file(text,text) strict=false',
+          'update: only the two-argument forms, not STRICT');
 
 \i test/sql/synthetic.sql
 \i test/sql/controllers.sql
