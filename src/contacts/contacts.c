@@ -17,7 +17,7 @@
  * (no contact is possible), the others stay open.
  *
  * State is the open rows of the table only, so a restart between two
- * snapshots changes nothing.  Three statements per snapshot: the sessions
+ * snapshots changes nothing.  Two statements per snapshot: the sessions
  * and ranges of the controllers, then one that closes and opens (or, with
  * no transceivers, one that closes).
  */
