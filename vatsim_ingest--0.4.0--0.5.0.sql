@@ -441,6 +441,59 @@ COMMENT ON COLUMN vatsim.snapshots.analytics_ms IS 'Time the analytics step (con
 -- ATC contacts: matching transceivers snapshot by snapshot
 -- ---------------------------------------------------------------------------
 
+-- vatsim.ingest and ingest_file take the snapshot's transceivers document
+-- too (DEFAULT NULL: none), so that a backfill of archived pairs builds the
+-- same contacts as the worker.  Not STRICT any more, so that a NULL
+-- transceivers document means "none"; a NULL feed still gives NULL (C).
+-- Privileges as before: not granted to PUBLIC; and EXECUTE granted by the
+-- operator on the old forms (a loader role) carries over to the new ones,
+-- kept in a transaction-local placeholder setting across the DROP.
+DO $$
+BEGIN
+    PERFORM pg_catalog.set_config('vatsim_ingest_upgrade.grants', coalesce(pg_catalog.array_agg(
+        pg_catalog.format('GRANT EXECUTE ON FUNCTION %s TO %I%s',
+               CASE WHEN p.proname OPERATOR(pg_catalog.=) 'ingest' THEN 'vatsim.ingest(text, text)'
+                    ELSE 'vatsim.ingest_file(text, text)' END,
+               r.rolname, CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)), '{}')::text, true)
+    FROM pg_catalog.pg_proc p
+    CROSS JOIN LATERAL pg_catalog.aclexplode(p.proacl) a
+    JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) a.grantee
+    WHERE p.oid OPERATOR(pg_catalog.=) ANY (ARRAY['vatsim.ingest(text)'::pg_catalog.regprocedure,
+                                                  'vatsim.ingest_file(text)'::pg_catalog.regprocedure])
+      AND a.privilege_type OPERATOR(pg_catalog.=) 'EXECUTE'
+      AND a.grantee OPERATOR(pg_catalog.<>) p.proowner;
+END
+$$;
+DROP FUNCTION vatsim.ingest(text);
+DROP FUNCTION vatsim.ingest_file(text);
+
+CREATE FUNCTION vatsim.ingest(feed text, transceivers text DEFAULT NULL)
+RETURNS vatsim.ingest_result
+AS 'MODULE_PATHNAME', 'vatsim_ingest_text'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION vatsim.ingest(text, text) IS 'Ingest one VATSIM v3 feed document, with its transceivers document when given (stored in vatsim.transceivers, matched into vatsim.atc_contacts); status is ingested or duplicate';
+
+CREATE FUNCTION vatsim.ingest_file(path text, transceivers_path text DEFAULT NULL)
+RETURNS vatsim.ingest_result
+AS 'MODULE_PATHNAME', 'vatsim_ingest_file'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION vatsim.ingest_file(text, text) IS 'Ingest a VATSIM v3 feed document, and its transceivers document when given, from server-side files (superuser or pg_read_server_files)';
+
+REVOKE ALL ON FUNCTION vatsim.ingest(text, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION vatsim.ingest_file(text, text) FROM PUBLIC;
+DO $$
+DECLARE
+    stmt text;
+BEGIN
+    FOREACH stmt IN ARRAY coalesce(pg_catalog.current_setting('vatsim_ingest_upgrade.grants', true),
+                                   '{}')::text[] LOOP
+        EXECUTE stmt;
+    END LOOP;
+END
+$$;
+
 -- (end of ATC contacts part)
 
 -- ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@
 #include "utils/guc.h"
 #include "utils/memutils.h"
 
+#include "contacts.h"
 #include "fetch.h"
 #include "sectors.h"
 #include "vatsim_ingest.h"
@@ -293,6 +294,7 @@ _PG_init(void)
 	define_worker_settings();
 	define_sector_settings();
 	vi_sectors_init();
+	vi_contacts_init();
 
 	if (process_shared_preload_libraries_in_progress)
 	{

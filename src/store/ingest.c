@@ -82,7 +82,7 @@ feed_errcode(FeedErrorCode code)
  * with "Member" or a capital.
  */
 static void
-report_feed_error(const FeedError *err)
+report_feed_error(const FeedError *err, bool transceivers)
 {
 	char		detail[sizeof(err->message) + 16];
 	size_t		pathlen = strlen(err->path);
@@ -97,6 +97,7 @@ report_feed_error(const FeedError *err)
 	}
 	ereport(ERROR,
 			errcode(feed_errcode(err->code)),
+			transceivers ? errmsg("invalid VATSIM transceivers document") :
 			errmsg("invalid VATSIM feed document"),
 			errdetail("%s.", detail),
 			err->code == FEED_ERR_TOO_LARGE ?
@@ -105,10 +106,11 @@ report_feed_error(const FeedError *err)
 }
 
 static void
-report_too_large(size_t len)
+report_too_large(size_t len, bool transceivers)
 {
 	ereport(ERROR,
 			errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			transceivers ? errmsg("invalid VATSIM transceivers document") :
 			errmsg("invalid VATSIM feed document"),
 			errdetail("The document has %zu bytes, more than vatsim_ingest.max_feed_bytes (%d).",
 					  len, vi_max_feed_bytes),
@@ -129,26 +131,33 @@ vi_utc_str(TimestampTz ts)
 					tm.tm_hour, tm.tm_min, tm.tm_sec, (int) fsec);
 }
 
-static void
-warn_rejects(const FeedRejects *rejects, TimestampTz ts)
+/* The reasons kept, a line each, and how many more there were. */
+static char *
+rejects_detail(const FeedRejects *rejects)
 {
 	StringInfoData detail;
 	int			i;
 
-	if (rejects->count == 0)
-		return;
 	initStringInfo(&detail);
 	for (i = 0; i < rejects->n_reasons; i++)
 		appendStringInfo(&detail, "%s%s", i ? "\n" : "", rejects->reasons[i]);
 	if (rejects->count > rejects->n_reasons)
 		appendStringInfo(&detail, "\n... and %d more",
 						 rejects->count - rejects->n_reasons);
+	return detail.data;
+}
+
+static void
+warn_rejects(const FeedRejects *rejects, TimestampTz ts)
+{
+	if (rejects->count == 0)
+		return;
 	ereport(WARNING,
 			errcode(ERRCODE_DATA_EXCEPTION),
 			errmsg_plural("%d record of VATSIM snapshot %s rejected",
 						  "%d records of VATSIM snapshot %s rejected",
 						  rejects->count, rejects->count, vi_utc_str(ts)),
-			errdetail("%s", detail.data),
+			errdetail("%s", rejects_detail(rejects)),
 			errhint("The rest of the snapshot was stored; rejected records are counted in vatsim.snapshots.rejected."));
 }
 
@@ -425,7 +434,7 @@ vi_ingest_document(const char *data, size_t len,
 	check_isolation();
 	check_database_encoding();
 	if (len > (size_t) vi_max_feed_bytes)
-		report_too_large(len);
+		report_too_large(len, false);
 
 	/* cJSON allocates with palloc: the whole tree lives and dies here. */
 	parse_cxt = AllocSetContextCreate(CurrentMemoryContext,
@@ -435,7 +444,7 @@ vi_ingest_document(const char *data, size_t len,
 	ok = feed_parse(data, len, (size_t) vi_max_feed_bytes, &doc, &err);
 	MemoryContextSwitchTo(old_cxt);
 	if (!ok)
-		report_feed_error(&err);
+		report_feed_error(&err, false);
 
 	ts = feed_time_to_timestamptz(doc.general.update_timestamp);
 	check_not_future(ts);
@@ -446,6 +455,7 @@ vi_ingest_document(const char *data, size_t len,
 	result->atis = doc.n_atis;
 	result->prefiles = doc.n_prefiles;
 	result->rejected = doc.rejects.count;
+	result->transceivers = -1;
 
 	/*
 	 * vatsim.ingest() has SET search_path, but the worker calls this
@@ -462,6 +472,8 @@ vi_ingest_document(const char *data, size_t len,
 		AnalyticsInput in;
 
 		vi_store_current_state(&doc, ts);
+		if (trx != NULL)
+			result->transceivers = vi_store_transceivers(trx);
 		vi_store_controller_sessions(&doc, ts, vi_controller_reconnect_grace);
 		in.doc = &doc;
 		in.trx = trx;
@@ -512,36 +524,42 @@ ingest_result_datum(FunctionCallInfo fcinfo, const IngestResult *r)
 	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
 }
 
-Datum
-vatsim_ingest_text(PG_FUNCTION_ARGS)
+/*
+ * The optional transceivers document of vatsim.ingest/ingest_file: unlike
+ * the worker, which goes on without one it cannot use, a caller that
+ * passes a bad one gets an ERROR and nothing is stored.  Its size is
+ * limited by max_feed_bytes too.
+ */
+static void
+parse_transceivers(const char *data, size_t len, TransceiversDocument *trx)
 {
-	text	   *feed = PG_GETARG_TEXT_PP(0);
-	IngestResult result;
+	FeedError	err;
 
-	vi_ingest_document(VARDATA_ANY(feed), VARSIZE_ANY_EXHDR(feed), NULL, &result);
-	PG_RETURN_DATUM(ingest_result_datum(fcinfo, &result));
+	if (len > (size_t) vi_max_feed_bytes)
+		report_too_large(len, true);
+	if (!transceivers_parse(data, len, (size_t) vi_max_feed_bytes, trx, &err))
+		report_feed_error(&err, true);
+	if (trx->rejects.count > 0)
+		ereport(WARNING,
+				errcode(ERRCODE_DATA_EXCEPTION),
+				errmsg_plural("%d transceiver record rejected",
+							  "%d transceiver records rejected",
+							  trx->rejects.count, trx->rejects.count),
+				errdetail("%s", rejects_detail(&trx->rejects)),
+				errhint("The other transceivers were used."));
 }
 
 /*
- * Read a server-side file, refusing one larger than max_feed_bytes before
+ * A server-side file, refusing one larger than max_feed_bytes before
  * reading it.  Same rights as COPY FROM a file: superuser or
- * pg_read_server_files.
+ * pg_read_server_files (checked by the caller).
  */
-Datum
-vatsim_ingest_file(PG_FUNCTION_ARGS)
+static char *
+read_feed_file(const char *path, size_t *len, bool transceivers)
 {
-	char	   *path = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	IngestResult result;
 	struct stat st;
 	FILE	   *file;
 	char	   *buf;
-	size_t		nread;
-
-	if (!has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
-		ereport(ERROR,
-				errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				errmsg("permission denied to read feed file \"%s\"", path),
-				errhint("Only superusers and members of pg_read_server_files may call vatsim.ingest_file; others can pass the document to vatsim.ingest."));
 
 	file = AllocateFile(path, PG_BINARY_R);
 	if (file == NULL)
@@ -557,17 +575,79 @@ vatsim_ingest_file(PG_FUNCTION_ARGS)
 				errcode(ERRCODE_WRONG_OBJECT_TYPE),
 				errmsg("feed file \"%s\" is not a regular file", path));
 	if ((uint64) st.st_size > (uint64) vi_max_feed_bytes)
-		report_too_large((size_t) st.st_size);
+		report_too_large((size_t) st.st_size, transceivers);
 
 	buf = palloc((size_t) st.st_size + 1);
-	nread = fread(buf, 1, (size_t) st.st_size, file);
+	*len = fread(buf, 1, (size_t) st.st_size, file);
 	if (ferror(file))
 		ereport(ERROR,
 				errcode_for_file_access(),
 				errmsg("could not read feed file \"%s\": %m", path));
 	FreeFile(file);
+	return buf;
+}
 
-	vi_ingest_document(buf, nread, NULL, &result);
+/*
+ * vatsim.ingest(feed text, transceivers text DEFAULT NULL): not STRICT, so
+ * that a NULL transceivers document means "none"; a NULL feed still gives
+ * NULL, as the STRICT one-argument form did.
+ */
+Datum
+vatsim_ingest_text(PG_FUNCTION_ARGS)
+{
+	text	   *feed;
+	IngestResult result;
+	TransceiversDocument trx;
+	bool		have_trx = PG_NARGS() > 1 && !PG_ARGISNULL(1);
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	feed = PG_GETARG_TEXT_PP(0);
+	if (have_trx)
+	{
+		text	   *t = PG_GETARG_TEXT_PP(1);
+
+		parse_transceivers(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), &trx);
+	}
+	vi_ingest_document(VARDATA_ANY(feed), VARSIZE_ANY_EXHDR(feed),
+					   have_trx ? &trx : NULL, &result);
+	if (have_trx)
+		transceivers_free(&trx);
+	PG_RETURN_DATUM(ingest_result_datum(fcinfo, &result));
+}
+
+/* vatsim.ingest_file(path text, transceivers_path text DEFAULT NULL) */
+Datum
+vatsim_ingest_file(PG_FUNCTION_ARGS)
+{
+	char	   *path;
+	IngestResult result;
+	TransceiversDocument trx;
+	bool		have_trx = PG_NARGS() > 1 && !PG_ARGISNULL(1);
+	char	   *buf;
+	size_t		len;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	path = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	if (!has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
+		ereport(ERROR,
+				errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				errmsg("permission denied to read feed file \"%s\"", path),
+				errhint("Only superusers and members of pg_read_server_files may call vatsim.ingest_file; others can pass the document to vatsim.ingest."));
+
+	if (have_trx)
+	{
+		char	   *trx_path = text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+		buf = read_feed_file(trx_path, &len, true);
+		parse_transceivers(buf, len, &trx);
+		pfree(buf);
+	}
+	buf = read_feed_file(path, &len, false);
+	vi_ingest_document(buf, len, have_trx ? &trx : NULL, &result);
 	pfree(buf);
+	if (have_trx)
+		transceivers_free(&trx);
 	PG_RETURN_DATUM(ingest_result_datum(fcinfo, &result));
 }

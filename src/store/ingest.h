@@ -20,6 +20,7 @@ typedef struct IngestResult
 	int			prefiles;
 	int			rejected;
 	int			positions;		/* pilots inside vatsim_ingest.region */
+	int			transceivers;	/* transceiver rows stored; -1: no document */
 	double		duration_ms;
 	double		analytics_ms;	/* of which the analytics step */
 	char		sector_error[256];	/* "" unless sector processing failed */

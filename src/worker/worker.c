@@ -329,17 +329,11 @@ store_cycle(const FetchResponse *feed, const TransceiversDocument *trx,
 			o->result = CYCLE_UNCHANGED;
 		else
 		{
-			int			transceivers = -1;
-
-			if (trx != NULL)
-			{
-				SPI_connect();
-				transceivers = vi_store_transceivers(trx);
-				o->rows += transceivers;
-				SPI_finish();
-			}
+			/* vi_ingest_document stored the transceivers (ir.transceivers) */
+			if (ir.transceivers > 0)
+				o->rows += ir.transceivers;
 			/* delivered at commit, dropped if anything below fails */
-			vi_notify_snapshot(&ir, transceivers);
+			vi_notify_snapshot(&ir, ir.transceivers);
 		}
 		o->finished = GetCurrentTimestamp();
 		o->duration_ms = (double) elapsed_ms(o->started);

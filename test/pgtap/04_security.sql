@@ -28,7 +28,7 @@ SELECT throws_ok($$SELECT count(*) FROM vatsim.pilots$$, '42501', NULL, 'no read
 RESET ROLE;
 
 -- Granted EXECUTE, ingest_file still needs the right to read server files
-GRANT EXECUTE ON FUNCTION vatsim.ingest_file(text) TO vi_test_writer;
+GRANT EXECUTE ON FUNCTION vatsim.ingest_file(text, text) TO vi_test_writer;
 SET ROLE vi_test_writer;
 SELECT throws_ok($$SELECT vatsim.ingest_file(seq1) FROM paths$$, '42501',
                  'permission denied to read feed file "' || (SELECT seq1 FROM paths) || '"',

@@ -1,10 +1,12 @@
--- A restart in the middle of a replay gives exactly the same intervals.
--- Database A replays 13 real snapshots (seq1, seq2, seq3, then ten steps of
--- seq3's pilots moving along their headings) in one backend; database B
--- replays the same snapshots one by one, each from a new backend (every
--- \c is a new process: caches, prepared plans and settings start afresh), so
--- all that carries over is what is in the tables.  Runs outside a
--- transaction, in database postgres, which it uses only to create A and B.
+-- A restart in the middle of a replay gives exactly the same intervals, of
+-- sectors and of ATC contacts.  Database A replays 13 real snapshots (seq1,
+-- seq2, seq3, then ten steps of seq3's pilots moving along their headings),
+-- with generated transceivers documents (test/sql/replay_transceivers.sql),
+-- in one backend; database B replays the same snapshots one by one, each
+-- from a new backend (every \c is a new process: caches, prepared plans and
+-- settings start afresh), so all that carries over is what is in the tables.
+-- Runs outside a transaction, in database postgres, which it uses only to
+-- create A and B.
 \set ON_ERROR_STOP 1
 \set QUIET 1
 \o /dev/null
@@ -18,6 +20,7 @@ CREATE DATABASE vatsim_replay_b;
 SET client_min_messages = error;
 CREATE EXTENSION vatsim_ingest;
 \i test/sql/replay.sql
+\i test/sql/replay_transceivers.sql
 SELECT replay.run(1, 13);
 -- every column of every interval, in order, as one digest (psql variables
 -- survive \c)
@@ -27,11 +30,18 @@ SELECT count(*) AS a_n,
        count(*) FILTER (WHERE exit_reason = 'slow') AS a_slow,
        md5(string_agg(o::text, '|' ORDER BY occupancy_id)) AS a_md5
 FROM vatsim.sector_occupancy o \gset
+-- contacts: every column but the identity, in content order
+SELECT count(*) AS a_cn, count(*) FILTER (WHERE ended_at IS NOT NULL) AS a_cclosed,
+       md5(string_agg(row(c.flight_id, c.session_id, c.pilot_callsign, c.atc_callsign, c.frequency_khz,
+                          c.started_at, c.ended_at)::text, '|' ORDER BY c.flight_id, c.session_id,
+                      c.frequency_khz, c.started_at)) AS a_cmd5
+FROM vatsim.atc_contacts c \gset
 
 \c vatsim_replay_b
 SET client_min_messages = error;
 CREATE EXTENSION vatsim_ingest;
 \i test/sql/replay.sql
+\i test/sql/replay_transceivers.sql
 SELECT replay.run(1, 1);
 \c vatsim_replay_b
 SELECT replay.run(2, 2);
@@ -49,7 +59,7 @@ SELECT replay.run(12, 13);
 SET client_min_messages = error;
 CREATE EXTENSION pgtap;
 \o
-SELECT plan(7);
+SELECT plan(10);
 SELECT is((SELECT count(*)::int FROM vatsim.snapshots), 13, 'thirteen snapshots replayed');
 SELECT cmp_ok(:a_n, '>', 1000, 'the uninterrupted replay made intervals');
 SELECT cmp_ok(:a_left, '>', 0, 'some closed as left');
@@ -58,6 +68,13 @@ SELECT cmp_ok(:a_slow, '>', 0, 'some as slow (landings)');
 SELECT is((SELECT count(*)::int FROM vatsim.sector_occupancy), :a_n, 'the restarted replay has as many intervals');
 SELECT is((SELECT md5(string_agg(o::text, '|' ORDER BY occupancy_id)) FROM vatsim.sector_occupancy o), :'a_md5',
           'and exactly the same ones, every column');
+SELECT cmp_ok(:a_cn, '>', 100, 'the uninterrupted replay made contacts');
+SELECT cmp_ok(:a_cclosed, '>', 50, 'and closed some');
+SELECT is((SELECT md5(string_agg(row(c.flight_id, c.session_id, c.pilot_callsign, c.atc_callsign, c.frequency_khz,
+                                     c.started_at, c.ended_at)::text, '|' ORDER BY c.flight_id, c.session_id,
+                                 c.frequency_khz, c.started_at))
+           FROM vatsim.atc_contacts c), :'a_cmd5',
+          'the restarted replay has exactly the same contacts, every column');
 SELECT * FROM finish();
 \c postgres
 \o /dev/null

@@ -1,8 +1,9 @@
 #!/bin/bash
 # dump_roundtrip.sh: the standard backup keeps everything (issue 10, item 4).
-# Fills a database (VATSpy sectors and airports, the seq1 and seq2 snapshots; a run-log
-# row, a transceiver, a controller range, a contact, a flight summary and a controller
-# summary with an hours row by hand), dumps it with pg_dump -Fc, restores it
+# Fills a database (VATSpy sectors and airports, the seq1 and seq2 snapshots, seq2
+# with a transceivers document that makes one ATC contact; a run-log row, a
+# transceiver, a controller range, a flight summary and a controller summary with
+# an hours row by hand), dumps it with pg_dump -Fc, restores it
 # into a new database (whole) and into one that has the extension already
 # (data only), then compares every table of schema vatsim (listed from
 # pg_class, so a new table is covered without editing this file) and every
@@ -78,14 +79,20 @@ createdb $SRC && sql $SRC \
 	-c "SELECT airports FROM vatsim.load_airports(pg_catalog.pg_read_file('$VATSPY_DAT'))" \
 	-c "SELECT vatsim.load_tracked_positions('*')" \
 	-c "SELECT status FROM vatsim.ingest_file('$SEQ1')" \
-	-c "SELECT status FROM vatsim.ingest_file('$SEQ2')" \
+	-c "WITH d AS (SELECT pg_catalog.pg_read_file('$SEQ2') AS doc),
+	        c AS (SELECT c.value ->> 'callsign' AS atc, (c.value ->> 'frequency')::numeric * 1000000 AS hz,
+	                     d.doc::jsonb -> 'pilots' -> 0 AS p
+	              FROM d, jsonb_array_elements(d.doc::jsonb -> 'controllers') c
+	              WHERE (c.value ->> 'facility')::int > 0 AND c.value ->> 'frequency' <> '199.998' LIMIT 1),
+	        t AS (SELECT jsonb_build_object('id', 0, 'frequency', c.hz::bigint, 'latDeg', (c.p ->> 'latitude')::float8,
+	                                        'lonDeg', (c.p ->> 'longitude')::float8) AS tx FROM c)
+	     SELECT status FROM d, c, t, vatsim.ingest(d.doc, jsonb_build_array(
+	         jsonb_build_object('callsign', c.atc, 'transceivers', jsonb_build_array(t.tx)),
+	         jsonb_build_object('callsign', c.p ->> 'callsign', 'transceivers', jsonb_build_array(t.tx)))::text)" \
+	-c "INSERT INTO vatsim.controller_ranges VALUES ('RDR', 'Radar', 150)" \
 	-c "INSERT INTO vatsim.runs (started_at, finished_at, result, duration_ms) VALUES (now(), now(), 'ok', 1.5)" \
 	-c "INSERT INTO vatsim.transceivers (callsign, transceiver_id, frequency_hz, latitude, longitude, height_msl_m, height_agl_m)
 	    VALUES ('TEST_CTR', 0, 124350000, 51.5, -0.1, 30, 2)" \
-	-c "INSERT INTO vatsim.controller_ranges VALUES ('FMP', 'Flow', 30)" \
-	-c "INSERT INTO vatsim.atc_contacts (flight_id, session_id, pilot_callsign, atc_callsign, frequency_khz, started_at)
-	    SELECT f.flight_id, s.session_id, f.callsign, s.callsign, 124350, f.first_seen
-	    FROM vatsim.flights f, vatsim.controller_sessions s ORDER BY f.flight_id, s.session_id LIMIT 1" \
 	-c "INSERT INTO vatsim.flight_summaries (flight_id, cid, callsign, first_seen, last_seen, end_reason, total_s,
 	    airborne_s, distance_nm, sectors, sector_seconds, controllers, contact_s, airborne_contact_s, summarised_at)
 	    VALUES (0, 1, 'TEST0', now(), now(), 'gone', 0, 0, 0, 0, '[]', '[]', 0, 0, now())" \
@@ -95,7 +102,7 @@ createdb $SRC && sql $SRC \
 	    FROM vatsim.controller_sessions ORDER BY session_id LIMIT 1" \
 	-c "INSERT INTO vatsim.controller_summary_hours
 	    SELECT session_id, pg_catalog.date_trunc('hour', ended_at, 'UTC'), 0, 0, 0 FROM vatsim.controller_summaries" >/dev/null
-check $? "a database with sectors, airports, two snapshots, a run, a transceiver, a controller range, a contact, a flight summary and a controller summary"
+check $? "a database with sectors, airports, two snapshots (an ATC contact in the second), a run, a transceiver, a controller range, a flight summary and a controller summary"
 before=$(fingerprint $SRC)
 empty=$(echo "$before" | awk '(NF == 3 && $2 == 0) || $2 == "none" { print $1 }' | paste -sd' ')
 [ -n "$before" ] && [ -z "$empty" ]
