@@ -19,6 +19,18 @@ SELECT * FROM vatsim.load_sectors('t', $${"type": "FeatureCollection", "features
   {"type": "Feature", "properties": {"name": "B"}, "geometry": {"type": "Polygon", "coordinates": [[[1,0],[2,0],[2,1],[1,1],[1,0]]]}}]}$$);
 
 \i test/sql/synthetic.sql
+\i test/sql/controllers.sql
+-- The contacts here are written by hand (the matching has its own tests,
+-- 13_contacts.sql).  Every snapshot carries the controllers they name, so
+-- their sessions are present and the contacts step, given no transceivers,
+-- leaves the rows as written (it closes only rows whose flight or
+-- controller is absent from the snapshot).
+DROP FUNCTION pg_temp.snap(int, jsonb[]);
+CREATE FUNCTION pg_temp.snap(seconds int, VARIADIC pilots jsonb[] DEFAULT '{}') RETURNS vatsim.ingest_result
+LANGUAGE sql AS $$
+    SELECT vatsim.ingest(jsonb_set(pg_temp.feed_at(pg_temp.t(seconds), VARIADIC pilots)::jsonb, '{controllers}',
+                                   jsonb_build_array(pg_temp.c('EDDF_TWR', 0), pg_temp.c('EDDF_APP', 0, '120.800')))::text)
+$$;
 -- latitude of a point d nm north of the equator on the 3440.065 nm sphere
 CREATE FUNCTION pg_temp.nm(d float8) RETURNS float8 LANGUAGE sql AS $$ SELECT degrees(d / 3440.065) $$;
 -- haversine on that sphere, written out here
@@ -37,7 +49,8 @@ CREATE FUNCTION pg_temp.st(cs text) RETURNS vatsim.flight_stats LANGUAGE sql AS 
 $$;
 CREATE FUNCTION pg_temp.contact(cs text, atc text, khz int, s int) RETURNS void LANGUAGE sql AS $$
     INSERT INTO vatsim.atc_contacts (flight_id, session_id, pilot_callsign, atc_callsign, frequency_khz, started_at)
-    VALUES (pg_temp.fid(cs), 1, cs, atc, khz, pg_temp.t(s))
+    VALUES (pg_temp.fid(cs), (SELECT max(session_id) FROM vatsim.controller_sessions WHERE callsign = atc),
+            cs, atc, khz, pg_temp.t(s))
 $$;
 CREATE FUNCTION pg_temp.uncontact(cs text, khz int, s int) RETURNS void LANGUAGE sql AS $$
     UPDATE vatsim.atc_contacts SET ended_at = pg_temp.t(s)
