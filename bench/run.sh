@@ -48,3 +48,7 @@ bench/worker_rss.sh "${WORKER_CYCLES:-2000}"
 echo
 echo "== sector lookups against PostGIS, and the occupancy cost per snapshot (bench/sectors.sh)"
 bench/sectors.sh
+
+echo
+echo "== the analytics step per snapshot: contacts, flight aggregates, movements, summaries (bench/analytics.sh)"
+bench/analytics.sh

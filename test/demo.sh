@@ -4,6 +4,10 @@
 # (pg_virtualenv; as root the server runs as the postgres user).  Then:
 #  0. loads VATSpy's FIR boundaries as sector set "vatspy" (occupancy tracked);
 #  1. backfill: ingests the shipped snapshots in time order (vatsim.ingest_file);
+#     then, in a second database, the analytics: the real seq1 -> seq2 -> seq3
+#     series and 10 dead-reckoned steps, each with a transceivers document
+#     derived from it, VATSpy's airports loaded: a controller summary, a
+#     flight summary with its ATC share and an airport's movements;
 #  2. live: the background worker fetches a feed every few seconds from a
 #     local server that replays the same real snapshots with current
 #     timestamps (LIVE=1: the real VATSIM feeds instead, every 15 s).
@@ -23,9 +27,9 @@ trap '[ -n "$SERVER_PID" ] && kill $SERVER_PID 2>/dev/null; rm -rf "$FIXTURES"' 
 for f in test/fixtures/*.json.gz; do
 	gzip -dc "$f" >"$FIXTURES/$(basename "$f" .gz)"
 done
-cp test/fixtures/vatspy/Boundaries.geojson "$FIXTURES/vatspy-boundaries.geojson"
-chmod 755 "$FIXTURES"
-chmod 644 "$FIXTURES"/*
+mkdir "$FIXTURES/vatspy"
+cp test/fixtures/vatspy/Boundaries.geojson test/fixtures/vatspy/VATSpy.dat "$FIXTURES/vatspy/"
+chmod -R a+rX "$FIXTURES"
 export VATSIM_FIXTURES=$FIXTURES
 
 if [ "${LIVE:-0}" = 1 ]; then
