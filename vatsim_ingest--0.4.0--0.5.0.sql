@@ -400,7 +400,9 @@ GRANT EXECUTE ON FUNCTION vatsim.controller_type(text) TO vatsim_reader;
 -- A pilot is in contact with a controller session over one frequency from
 -- started_at (the first snapshot in which they matched) to ended_at (the
 -- first snapshot in which they did not; NULL while open): [started_at,
--- ended_at), as sector intervals.
+-- ended_at), as sector intervals.  After a gap in the feed longer than
+-- stale_after an open row ends at the last snapshot before the gap, which
+-- may be its start (an empty interval: a contact seen in one snapshot).
 CREATE TABLE vatsim.atc_contacts (
     contact_id     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     flight_id      bigint NOT NULL,
@@ -410,7 +412,7 @@ CREATE TABLE vatsim.atc_contacts (
     frequency_khz  integer NOT NULL,
     started_at     timestamptz NOT NULL,
     ended_at       timestamptz,
-    CHECK (ended_at OPERATOR(pg_catalog.>) started_at)
+    CHECK (ended_at OPERATOR(pg_catalog.>=) started_at)
 );
 CREATE INDEX atc_contacts_open_idx ON vatsim.atc_contacts (flight_id) WHERE ended_at IS NULL;
 CREATE INDEX atc_contacts_flight_idx ON vatsim.atc_contacts (flight_id, started_at);

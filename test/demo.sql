@@ -80,7 +80,7 @@ SELECT * FROM vatsim.load_airports(pg_read_file(:'fixtures' || '/vatspy/VATSpy.d
 -- controller session still in progress ends (and is summarised)
 INSERT INTO replay.docs
 SELECT 14, jsonb_build_object('general', jsonb_build_object('version', 3, 'update_timestamp',
-           to_char((doc::jsonb #>> '{general,update_timestamp}')::timestamptz + interval '6 min'
+           to_char(((doc::jsonb #>> '{general,update_timestamp}')::timestamptz + interval '6 min')
                    AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')),
        'pilots', '[]'::jsonb, 'controllers', '[]'::jsonb, 'atis', '[]'::jsonb,
        'prefiles', '[]'::jsonb, 'servers', '[]'::jsonb)::text

@@ -16,10 +16,13 @@
  * whose flight or controller session is absent from the snapshot closes
  * (no contact is possible), the others stay open.
  *
+ * After a gap in the feed longer than stale_after, every open row closes
+ * at the last snapshot before the gap (close_after_gap).
+ *
  * State is the open rows of the table only, so a restart between two
- * snapshots changes nothing.  Two statements per snapshot: the sessions
- * and ranges of the controllers, then one that closes and opens (or, with
- * no transceivers, one that closes).
+ * snapshots changes nothing.  Three statements per snapshot: the gap rule,
+ * the sessions and ranges of the controllers, then one that closes and
+ * opens (or, with no transceivers, one that closes).
  */
 #include "postgres.h"
 
@@ -32,6 +35,7 @@
 #include "contact_match.h"
 #include "contacts.h"
 #include "transceivers.h"
+#include "vatsim_ingest.h"
 
 /* A callsign of the snapshot: its pilot and controller (-1: none). */
 typedef struct Station
@@ -52,6 +56,7 @@ typedef struct Controllers
 static SPIPlanPtr sessions_plan;
 static SPIPlanPtr update_plan;
 static SPIPlanPtr absent_plan;
+static SPIPlanPtr gap_plan;
 
 /*
  * The open session (the newest, should there be two) and radio range of
@@ -282,11 +287,41 @@ close_absent(const AnalyticsInput *in, const Controllers *ctl)
 	vi_store_execute(absent_plan, values, SPI_OK_UPDATE);
 }
 
+/*
+ * After a gap in the feed longer than stale_after (the worker down, a
+ * sparse backfill) nothing is known of the radios in between: every open
+ * row closes at the last snapshot before the gap, as a flight gone closes
+ * its sector intervals at its last-seen time, and what still matches after
+ * the gap opens anew.  So no interval spans a gap, and a flight's contact
+ * intervals add up to the contact time its summary counts (which leaves
+ * such gaps out).  The snapshot being stored has no row in vatsim.snapshots
+ * yet.
+ */
+static const char gap_sql[] =
+"WITH prev AS (SELECT pg_catalog.max(update_timestamp) AS ts FROM vatsim.snapshots"
+"  WHERE update_timestamp OPERATOR(pg_catalog.<) $1) "
+"UPDATE vatsim.atc_contacts c SET ended_at = prev.ts FROM prev"
+" WHERE c.ended_at IS NULL AND prev.ts OPERATOR(pg_catalog.<)"
+"   ($1 OPERATOR(pg_catalog.-) pg_catalog.make_interval(secs => $2))";
+
+static void
+close_after_gap(TimestampTz ts)
+{
+	static const Oid types[] = {TIMESTAMPTZOID, FLOAT8OID};
+	Datum		values[2];
+
+	vi_store_prepare(&gap_plan, gap_sql, lengthof(types), types);
+	values[0] = TimestampTzGetDatum(ts);
+	values[1] = Float8GetDatum((double) vi_stale_after_s);
+	vi_store_execute(gap_plan, values, SPI_OK_UPDATE);
+}
+
 void
 vi_contacts_process(const AnalyticsInput *in)
 {
 	Controllers ctl;
 
+	close_after_gap(in->ts);
 	load_controllers(in->doc, &ctl);
 	if (in->trx != NULL)
 		write_contacts(in, &ctl);

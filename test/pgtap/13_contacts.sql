@@ -21,7 +21,7 @@ GRANT EXECUTE ON FUNCTION vatsim.ingest(text) TO vi_contacts_loader WITH GRANT O
 GRANT EXECUTE ON FUNCTION vatsim.ingest_file(text) TO vi_contacts_loader;
 ALTER EXTENSION vatsim_ingest UPDATE;
 SET client_min_messages = error;
-SELECT plan(43);
+SELECT plan(48);
 SELECT ok(has_function_privilege('vi_contacts_loader', 'vatsim.ingest(text, text)', 'EXECUTE WITH GRANT OPTION'),
           'update: EXECUTE WITH GRANT OPTION on ingest carried over');
 SELECT ok(has_function_privilege('vi_contacts_loader', 'vatsim.ingest_file(text, text)', 'EXECUTE')
@@ -193,6 +193,21 @@ SELECT is((SELECT string_agg(format('%s[%s..%s]', atc_callsign, extract(epoch FR
            FROM vatsim.atc_contacts WHERE pilot_callsign = 'DLH8' AND started_at >= pg_temp.t(0)),
           'EDDF_TWR[15..45] EDDF_TWR[75..90]', 'the built-in 15 nm again: DLH8 at 18 nm closes');
 
+-- A gap in the feed: exactly stale_after (300 s) keeps the open rows; 301 s
+-- closes them at the last snapshot before the gap, and what still matches
+-- opens anew (the same network and radios as at s=90 throughout)
+SELECT count(*) AS open90 FROM vatsim.atc_contacts WHERE ended_at IS NULL \gset
+SELECT is((SELECT status FROM net, pilots, s15, vatsim.ingest(pg_temp.doc(390, all9, atc, atis), trx)),
+          'ingested', 's=390 (300 s after s=90) ingested');
+SELECT is((SELECT count(*) FROM vatsim.atc_contacts WHERE ended_at IS NULL AND started_at < pg_temp.t(390)),
+          :open90::bigint, 'a gap of exactly stale_after: the open rows stay open');
+SELECT is((SELECT status FROM net, pilots, s15, vatsim.ingest(pg_temp.doc(691, all9, atc, atis), trx)),
+          'ingested', 's=691 (301 s after s=390) ingested');
+SELECT is((SELECT count(*) FROM vatsim.atc_contacts WHERE ended_at = pg_temp.t(390) AND started_at < pg_temp.t(390)),
+          :open90::bigint, 'a gap of 301 s: they closed at the last snapshot before it (s=390)');
+SELECT is((SELECT count(*) FROM vatsim.atc_contacts WHERE ended_at IS NULL AND started_at = pg_temp.t(691)),
+          :open90::bigint, 'and what still matches opened anew at s=691');
+
 -- Bad input
 SELECT throws_ok($$SELECT vatsim.ingest(pg_temp.doc(105, '{}', '{}'), '{"not": "an array"}')$$,
                  '2203C', 'invalid VATSIM transceivers document', 'a transceivers document that is not an array');
@@ -202,7 +217,7 @@ SET vatsim_ingest.max_feed_bytes = 1024;
 SELECT throws_ok($$SELECT vatsim.ingest('{}', repeat(' ', 1025))$$,
                  '54000', 'invalid VATSIM transceivers document', 'a transceivers document over max_feed_bytes');
 RESET vatsim_ingest.max_feed_bytes;
-SELECT is((SELECT max(update_timestamp) FROM vatsim.snapshots), pg_temp.t(90), 'nothing stored by the refused ones');
+SELECT is((SELECT max(update_timestamp) FROM vatsim.snapshots), pg_temp.t(691), 'nothing stored by the refused ones');
 SELECT is((SELECT vatsim.ingest(NULL, '[]')), NULL, 'a NULL feed gives NULL');
 SELECT throws_ok($$SET vatsim_ingest.ignored_frequencies = '121.5 MHz'$$, '22023', NULL, 'ignored_frequencies: not a number');
 SELECT throws_ok($$SET vatsim_ingest.ignored_frequencies = '107.999'$$, '22023', NULL, 'ignored_frequencies: below 108 MHz');

@@ -66,14 +66,15 @@ SELECT is((SELECT count(*)::int FROM vatsim.snapshots WHERE analytics_error IS N
 -- B_APP: one session over two connections, reopened at 345 and ended
 -- there, its summary replaced (two flights, 45 s and the last 5 s); C_APP
 -- two sessions; A_CTR's first session (its contact, inserted open, closed
--- by the contacts step at snapshot 4, the first without its flight: 331 s)
+-- by the contacts step at the last snapshot before the series' gap of more
+-- than stale_after: 30 s)
 SELECT is((SELECT string_agg(format('%s %s..%s x%s a%s/p%s c%s', callsign,
                                     extract(epoch FROM started_at - timestamptz '2024-01-01 01:00+00')::int,
                                     extract(epoch FROM ended_at - timestamptz '2024-01-01 01:00+00')::int,
                                     connections, aircraft, peak_aircraft, contact_seconds), ', '
                              ORDER BY callsign, started_at)
            FROM vatsim.controller_summaries),
-          'A_CTR -600..345 x1 a1/p1 c331, B_APP -100..345 x2 a2/p1 c50, C_APP -100..30 x1 a1/p1 c30, '
+          'A_CTR -600..345 x1 a1/p1 c30, B_APP -100..345 x2 a2/p1 c50, C_APP -100..30 x1 a1/p1 c30, '
           'C_APP 331..345 x1 a0/p0 c0, D_TWR -50..30 x2 a1/p1 c30',
           'the summaries of the series');
 SELECT is((SELECT count(*)::int FROM vatsim.controller_sessions WHERE summary_due), 0, 'none left due');

@@ -15,7 +15,9 @@
 -- distance (haversine, R = 3440.065 nm) is at most
 -- vatsim.controller_type(callsign).range_nm; observers (facility 0) never
 -- match.  A snapshot without transceivers keeps the previous matches whose
--- pilot and controller are both still there.
+-- pilot and controller are both still there.  After a gap longer than
+-- vatsim_ingest.stale_after between two snapshots, an interval open before
+-- it ends at the last snapshot before it.
 CREATE SCHEMA cm;
 CREATE TABLE cm.snap (n int PRIMARY KEY, ts timestamptz NOT NULL, has_trx bool NOT NULL);
 CREATE TABLE cm.station (n int, kind text, callsign text, cid int, facility int);
@@ -72,14 +74,23 @@ BEGIN
                           AND x.facility IS DISTINCT FROM 0);
         END IF;
     END LOOP;
+    -- a gap longer than stale_after starts a new segment: an island ends at
+    -- its last snapshot when the next one is after such a gap
     RETURN QUERY
+    WITH seg AS (
+        SELECT x.n, x.ts, count(*) FILTER (WHERE x.gap) OVER (ORDER BY x.n) AS segment
+        FROM (SELECT c.n, c.ts, c.ts - lag(c.ts) OVER (ORDER BY c.n)
+                                > current_setting('vatsim_ingest.stale_after')::interval AS gap
+              FROM cm.snap c) x)
     SELECT g.pcid, g.pcs, g.acid, g.acs, g.khz,
-           (SELECT x.ts FROM cm.snap x WHERE x.n = min(g.n)),
-           (SELECT x.ts FROM cm.snap x WHERE x.n = max(g.n) + 1)
-    FROM (SELECT i.*, i.n - row_number() OVER (PARTITION BY i.pcid, i.pcs, i.acid, i.acs, i.khz
-                                                 ORDER BY i.n) AS island
-          FROM cm_in i) g
-    GROUP BY g.pcid, g.pcs, g.acid, g.acs, g.khz, g.island;
+           (SELECT x.ts FROM seg x WHERE x.n = min(g.n)),
+           (SELECT CASE WHEN x.segment = g.segment THEN x.ts ELSE (SELECT y.ts FROM seg y WHERE y.n = max(g.n)) END
+            FROM seg x WHERE x.n = max(g.n) + 1)
+    FROM (SELECT i.*, sg.segment,
+                 i.n - row_number() OVER (PARTITION BY i.pcid, i.pcs, i.acid, i.acs, i.khz, sg.segment
+                                          ORDER BY i.n) AS island
+          FROM cm_in i JOIN seg sg ON sg.n = i.n) g
+    GROUP BY g.pcid, g.pcs, g.acid, g.acs, g.khz, g.segment, g.island;
     DROP TABLE cm_in;
 END
 $$;
