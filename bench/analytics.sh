@@ -9,8 +9,10 @@
 # (test/sql/derived_transceivers.sql: controllers at their airports, most
 # pilots tuned to the nearest controller in range).  So that flights and
 # controller sessions end and are summarised as on the live network, every
-# step drops the pilots whose cid % 40 is the step number (about 50) and a
-# controller in 20, with stale_after and controller_reconnect_grace at 30 s.
+# step drops for good the pilots whose cid % 400 is the step number (about
+# 5 a step, the live network's rate at this size) and a controller in 300, with
+# stale_after and controller_reconnect_grace at 30 s.  pg_stat_statements
+# (track=all) times the analytics' own statements over the measured steps.
 # Each step is one vatsim.ingest(feed, transceivers) transaction; the figure
 # is vatsim.snapshots.analytics_ms (the step's own clock, inside the ingest),
 # median over ANALYTICS_STEPS steps after ANALYTICS_WARMUPS warm-ups.
@@ -29,7 +31,8 @@ chmod 644 "$ANALYTICS_TMP"/*
 
 echo "== analytics: throw-away cluster (pg_virtualenv, PostgreSQL 15)"
 pg_virtualenv -t -v 15 -c "-p $(test/free_port)" -o lc_messages=C \
-	-o shared_preload_libraries=vatsim_ingest -o vatsim_ingest.enabled=off \
+	-o shared_preload_libraries=vatsim_ingest,pg_stat_statements -o pg_stat_statements.track=all \
+	-o vatsim_ingest.enabled=off \
 	sh -c "PGOPTIONS='-c statement_timeout=300s -c client_min_messages=warning' timeout 900 \
 	       psql -X -q -v ON_ERROR_STOP=1 -d postgres -v dir='$ANALYTICS_TMP' \
 	            -v steps=$ANALYTICS_STEPS -v warmups=$ANALYTICS_WARMUPS -f bench/analytics.sql"

@@ -28,23 +28,32 @@ BEGIN
         LATERAL (SELECT (e->>'latitude')::float8 AS lat0, (e->>'longitude')::float8 AS lon0,
                         coalesce((e->>'groundspeed')::float8, 0) * 15 / 3600 / 60 AS d,
                         radians(coalesce((e->>'heading')::float8, 0)) AS h) x
-        WHERE (e->>'cid')::bigint % 40 <> s % 40), '[]'));
+        WHERE (e->>'cid')::bigint % 400 <> s % 400), '[]'));
     RETURN jsonb_set(doc, '{controllers}', coalesce((
         SELECT jsonb_agg(e ORDER BY o) FROM jsonb_array_elements(doc->'controllers') WITH ORDINALITY AS a(e, o)
-        WHERE o % 20 <> s % 20), '[]'));
+        WHERE o % 300 <> s % 300), '[]'));
 END $$;
 SELECT format('INSERT INTO bench.docs SELECT %s, doc::text, derived.transceivers(doc) FROM bench.cur; '
               'UPDATE bench.cur SET doc = bench.step(doc, %s)', s, s + 1)
 FROM generate_series(0, :steps + :warmups - 1) AS s ORDER BY s
 \gexec
 
+CREATE EXTENSION pg_stat_statements;
 SET vatsim_ingest.stale_after = '30s';
 SET vatsim_ingest.controller_reconnect_grace = '30s';
--- one transaction per step, in order
+-- one transaction per step, in order; the statements' times from the
+-- first measured step on
+\o /dev/null
 SELECT format('SELECT status FROM vatsim.ingest((SELECT feed FROM bench.docs WHERE step = %s), '
               '(SELECT trx FROM bench.docs WHERE step = %s))', s, s)
-FROM generate_series(0, :steps + :warmups - 1) AS s ORDER BY s
+FROM generate_series(0, :warmups - 1) AS s ORDER BY s
 \gexec
+SELECT pg_stat_statements_reset();
+SELECT format('SELECT status FROM vatsim.ingest((SELECT feed FROM bench.docs WHERE step = %s), '
+              '(SELECT trx FROM bench.docs WHERE step = %s))', s, s)
+FROM generate_series(:warmups, :steps + :warmups - 1) AS s ORDER BY s
+\gexec
+\o
 
 \pset footer off
 \echo
@@ -65,3 +74,10 @@ SELECT :pilots_tuned_to_atc AS pilots_tuned_to_atc,
        (SELECT count(*) FROM vatsim.flight_summaries) AS flight_summaries,
        (SELECT count(*) FROM vatsim.controller_summaries) AS controller_summaries,
        (SELECT count(*) FROM vatsim.movements) AS movements;
+\echo The analytics' statements, ms per snapshot (pg_stat_statements, nested statements of vatsim.ingest):
+SELECT round((total_exec_time / :steps)::numeric, 2) AS ms_per_snapshot, calls,
+       regexp_replace(left(query, 110), '\s+', ' ', 'g') AS statement
+FROM pg_stat_statements
+WHERE query ~ '(atc_contacts|flight_stats|flight_summaries|movements|controller_summar|summary_due|summarise_flights|controller_types)'
+  AND query !~ '^(SELECT \(SELECT count|SELECT :pilots|WITH s AS)'
+ORDER BY total_exec_time DESC LIMIT 12;

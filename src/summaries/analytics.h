@@ -30,6 +30,15 @@ typedef struct AnalyticsInput
 	const struct TransceiversDocument *trx;
 	const int64 *flight_ids;
 	TimestampTz ts;
+
+	/*
+	 * Handed from the flight aggregates to movements, by pilot index: the
+	 * pilot's airborne state (groundspeed >= airborne_speed_kt) differs
+	 * from its flight's previous snapshot, or the flight has no aggregates
+	 * yet.  Only these can be a departure or an arrival.  Set up by
+	 * vi_analytics_process.
+	 */
+	bool	   *movement_candidates;
 } AnalyticsInput;
 
 /* Runs the parts below in this order (analytics.c). */

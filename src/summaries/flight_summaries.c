@@ -370,6 +370,9 @@ vi_flight_stats_process(const AnalyticsInput *in)
 		s.altitude = s.has_altitude ? (int) p->altitude : 0;
 		s.gs = p->groundspeed == FEED_NULL_INT ? 0 : (int) p->groundspeed;
 		s.in_contact = e->in_contact;
+		/* only these can be a departure or an arrival (movements.c) */
+		in->movement_candidates[i] = !e->stored ||
+			(s.gs >= rules.airborne_speed_kt) != (e->st.last_gs >= rules.airborne_speed_kt);
 		if (!e->stored)
 		{
 			e->first_ts = in->ts;

@@ -7,7 +7,9 @@
  * vatsim_ingest.airborne_speed_kt, on the ground below it.  Each flight of
  * the snapshot is compared with its previous stored position (the newest row
  * of vatsim.positions before this snapshot: the state is that table, so a
- * restart between two snapshots changes nothing).  Ground then airborne is a
+ * restart between two snapshots changes nothing); only the flights whose
+ * groundspeed crossed the threshold since their previous snapshot (as the
+ * flight aggregates, vatsim.flight_stats, saw it) are probed.  Ground then airborne is a
  * departure, airborne then ground an arrival, unless
  *	- the previous position is more than vatsim_ingest.stale_after old (a gap
  *	  in the flight's history hides what happened in it), or
@@ -91,8 +93,14 @@ vi_movements_process(const AnalyticsInput *in)
 	{
 		const FeedPilot *p = &doc->pilots[i];
 
-		/* no flight (region, plan filter), or nothing to compare */
-		if (in->flight_ids[i] < 0 || p->groundspeed == FEED_NULL_INT ||
+		/*
+		 * No flight (region, plan filter), no change between ground and air
+		 * since the flight's previous snapshot (the flight aggregates know
+		 * its groundspeed there: the statement below probes the positions
+		 * of the few that changed only), or nothing to compare.
+		 */
+		if (in->flight_ids[i] < 0 || !in->movement_candidates[i] ||
+			p->groundspeed == FEED_NULL_INT ||
 			p->altitude == FEED_NULL_INT || isnan(p->latitude) ||
 			isnan(p->longitude))
 			continue;
