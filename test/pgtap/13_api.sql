@@ -83,25 +83,8 @@ SELECT is((SELECT array_agg(component ORDER BY ord) FROM (SELECT component, row_
 -- ---------------------------------------------------------------------------
 -- Keyset pages: a walker that follows "after" until a short page
 -- ---------------------------------------------------------------------------
--- pg_temp.walk(sql, limit): runs sql with $1 = after (NULL first) and $2 =
--- limit, and returns the keys of every page in order with the page number.
-CREATE FUNCTION pg_temp.walk(q text, lim int) RETURNS TABLE (page int, key text)
-LANGUAGE plpgsql AS $$
-DECLARE
-    after text;
-    got text[];
-    n int := 0;
-BEGIN
-    LOOP
-        n := n + 1;
-        EXECUTE format('SELECT ARRAY(%s)', q) INTO got USING after, lim;
-        IF cardinality(got) > 0 THEN
-            RETURN QUERY SELECT n, unnest(got);
-        END IF;
-        EXIT WHEN coalesce(cardinality(got), 0) < lim;
-        after := got[cardinality(got)];
-    END LOOP;
-END $$;
+-- pg_temp.walk(sql, limit) (test/sql/api_helpers.sql): follows "after" page by page.
+\i test/sql/api_helpers.sql
 
 SELECT results_eq($$SELECT key FROM pg_temp.walk('SELECT callsign FROM vatsim.online_flights($1, $2)', 7)$$,
                   $$SELECT callsign::text FROM vatsim.pilots ORDER BY callsign$$,
@@ -375,13 +358,6 @@ INSERT INTO calls VALUES
   ('SELECT * FROM vatsim.controllers_by_cid()'), ('SELECT * FROM vatsim.transceivers_page()'),
   ('SELECT * FROM vatsim.transceivers_of(''X'')'), ('SELECT * FROM vatsim.station_kind(''X'')'),
   ('SELECT * FROM vatsim.flight_analytics()'), ('SELECT * FROM vatsim.region_status()');
-CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE q;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
 GRANT EXECUTE ON FUNCTION pg_temp.try(text) TO vi_api_reader, vi_api_plain;
 SET ROLE vi_api_reader;
 SELECT is((SELECT array_agg(DISTINCT pg_temp.try(q)) FROM calls), '{ok}', 'vatsim_reader may call every API function');
