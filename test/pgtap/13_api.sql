@@ -299,27 +299,8 @@ RESET vatsim_ingest.region;
 -- on every type the functions compare never run (each records its call)
 -- ---------------------------------------------------------------------------
 -- (pgTAP lives in public, after pg_catalog: its own calls are not recorded)
-CREATE SCHEMA evil;
-CREATE TABLE evil.calls (what text);
--- one spy per comparison operator of pg_catalog on these types, same name
--- and argument types, so that it wins whenever evil comes first
-DO $$
-DECLARE
-    op record;
-BEGIN
-    FOR op IN SELECT row_number() OVER () AS n, o.oprname AS name, o.oprleft::regtype::text AS typ
-              FROM pg_operator o
-              WHERE o.oprnamespace = 'pg_catalog'::regnamespace AND o.oprleft = o.oprright
-                AND o.oprname IN ('=', '<>', '<', '<=', '>', '>=')
-                AND o.oprleft IN ('int4'::regtype, 'int8'::regtype, 'float8'::regtype, 'text'::regtype,
-                                  'timestamptz'::regtype, 'interval'::regtype, 'bool'::regtype) LOOP
-        EXECUTE format($f$CREATE FUNCTION evil.spy%1$s(a %2$s, b %2$s) RETURNS boolean LANGUAGE plpgsql
-                          SET search_path = pg_catalog
-                          AS $b$BEGIN INSERT INTO evil.calls VALUES (%3$L); RETURN a %4$s b; END$b$;
-                          CREATE OPERATOR evil.%4$s (LEFTARG = %2$s, RIGHTARG = %2$s, FUNCTION = evil.spy%1$s)$f$,
-                       op.n, op.typ, op.typ || ' ' || op.name, op.name);
-    END LOOP;
-END $$;
+-- (test/sql/api_helpers.sql: schema evil, its spies and evil.calls)
+SELECT pg_temp.plant_spies() \g /dev/null
 SET search_path = evil, pg_catalog, public;
 CREATE TEMP TABLE hostile AS
 SELECT (SELECT count(*) FROM vatsim.api_status()) AS a, (SELECT count(*) FROM vatsim.online_flights('K', 500)) AS b,

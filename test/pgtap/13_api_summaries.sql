@@ -14,7 +14,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION vatsim_ingest;
 SET client_min_messages = error;
-SELECT plan(61);
+SELECT plan(63);
 
 \o /dev/null
 SELECT vatsim.load_airports(pg_read_file(:'fixtures' || '/vatspy/VATSpy.dat'));
@@ -320,6 +320,26 @@ SELECT is((SELECT string_agg(f || CASE WHEN generic THEN ' generic' ELSE '' END,
           NULL, 'every page is a backward scan of its index, no sort (custom and generic plans)');
 SELECT ok((SELECT bool_and(p ~ 'Index Cond: [^\n]*ROW\(') FROM plans),
           'and "after" bounds the scan in the index condition');
+
+-- ---------------------------------------------------------------------------
+-- A hostile search_path: operators planted ahead of pg_catalog never run
+-- ---------------------------------------------------------------------------
+SELECT pg_temp.plant_spies() \g /dev/null
+SET search_path = evil, pg_catalog, public;
+CREATE TEMP TABLE hostile AS
+SELECT (SELECT count(*) FROM vatsim.flight_summaries_page((SELECT max(flight_id) FROM vatsim.flight_summaries), 500, 'kclt', NULL, 'b%', 'I')) AS a,
+       (SELECT count(*) FROM vatsim.flight_summaries_status('2023-08-08 01:00+00')) AS b,
+       (SELECT count(*) FROM vatsim.flight_summary_analytics('1 day', 'KCLT', NULL, '2023-08-08 01:00+00')) AS c,
+       (SELECT count(*) FROM vatsim.controller_summaries_page((SELECT max(session_id) FROM vatsim.controller_summaries), 500, 'ctr', '2023-08-07', '2023-08-09')) AS d,
+       (SELECT count(*) FROM vatsim.controller_stats((SELECT callsign FROM busy))) AS e,
+       (SELECT count(*) FROM vatsim.controller_overview('2023-08-07', '2023-08-09')) AS f,
+       (SELECT count(*) FROM vatsim.controller_leaders(5, '2023-08-07', '2023-08-09')) AS g,
+       (SELECT count(*) FROM vatsim.movements_page((SELECT icao FROM apt), (SELECT max(movement_id) FROM vatsim.movements), 500)) AS h,
+       (SELECT count(*) FROM vatsim.tracked_positions_status()) AS i;
+RESET search_path;
+SELECT is((SELECT string_agg(DISTINCT what, ', ') FROM evil.calls), NULL, 'under a hostile search_path no planted operator runs');
+SELECT ok((SELECT a > 0 AND b = 1 AND c > 5 AND d > 0 AND e = 1 AND f = 1 AND g = 5 AND h > 0 AND i = 1 FROM hostile),
+          'and every function gives its answer');
 
 -- ---------------------------------------------------------------------------
 -- Who may call what

@@ -27,3 +27,27 @@ BEGIN
 EXCEPTION WHEN OTHERS THEN
     RETURN SQLSTATE;
 END $$;
+
+-- pg_temp.plant_spies(): schema evil with one spy per comparison operator
+-- of pg_catalog on the types the API compares, same name and argument
+-- types, so that it wins whenever evil comes first in search_path; each
+-- call is recorded in evil.calls.
+CREATE FUNCTION pg_temp.plant_spies() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    op record;
+BEGIN
+    CREATE SCHEMA evil;
+    CREATE TABLE evil.calls (what text);
+    FOR op IN SELECT row_number() OVER () AS n, o.oprname AS name, o.oprleft::regtype::text AS typ
+              FROM pg_operator o
+              WHERE o.oprnamespace = 'pg_catalog'::regnamespace AND o.oprleft = o.oprright
+                AND o.oprname IN ('=', '<>', '<', '<=', '>', '>=')
+                AND o.oprleft IN ('int4'::regtype, 'int8'::regtype, 'float8'::regtype, 'text'::regtype,
+                                  'timestamptz'::regtype, 'interval'::regtype, 'bool'::regtype) LOOP
+        EXECUTE format($f$CREATE FUNCTION evil.spy%1$s(a %2$s, b %2$s) RETURNS boolean LANGUAGE plpgsql
+                          SET search_path = pg_catalog
+                          AS $b$BEGIN INSERT INTO evil.calls VALUES (%3$L); RETURN a %4$s b; END$b$;
+                          CREATE OPERATOR evil.%4$s (LEFTARG = %2$s, RIGHTARG = %2$s, FUNCTION = evil.spy%1$s)$f$,
+                       op.n, op.typ, op.typ || ' ' || op.name, op.name);
+    END LOOP;
+END $$;
