@@ -1326,4 +1326,272 @@ GRANT EXECUTE ON FUNCTION vatsim.api_status(interval),
     vatsim.station_kind(text), vatsim.transceivers_page(text, integer, integer), vatsim.transceivers_of(text),
     vatsim.flight_analytics(timestamptz, timestamptz), vatsim.region_status() TO vatsim_reader;
 
+-- ---- Part 2: the summaries, movements and filter endpoints ----
+-- Newest-first lists (summaries, movements) are keyset pages on (time,
+-- id) descending with ONE key: "after" is the id of the last row of the
+-- previous page, and its time is read back from the row itself (a primary
+-- key lookup), so the caller never passes a time.  The index on the time
+-- gains the id as its last column (same name, same uses, no extra index to
+-- write), so a backward scan of it gives the page's order with no sort and
+-- the row comparison (t, id) < (after's) is its index condition.  The time
+-- bound (t <= that time) is repeated beside the row comparison for the
+-- filter indexes on (filter column, t).  An id that is not in the table
+-- gives an empty page.
+DROP INDEX vatsim.flight_summaries_last_seen_idx;
+CREATE INDEX flight_summaries_last_seen_idx ON vatsim.flight_summaries (last_seen, flight_id);
+DROP INDEX vatsim.controller_summaries_started_idx;
+CREATE INDEX controller_summaries_started_idx ON vatsim.controller_summaries (started_at, session_id);
+DROP INDEX vatsim.movements_icao_ts_idx;
+CREATE INDEX movements_icao_ts_idx ON vatsim.movements (icao, ts, movement_id);
+
+-- /api/flights/summaries: ended flights, newest end (last_seen) first.
+-- departure, arrival: an ICAO code (case-insensitive, equal); aircraft: an
+-- ILIKE pattern ('B73%', 'a320'; without a wildcard, equal in any case);
+-- flight_rules: equal (I, V).
+CREATE FUNCTION vatsim.flight_summaries_page(after bigint DEFAULT NULL, "limit" integer DEFAULT 100,
+    departure text DEFAULT NULL, arrival text DEFAULT NULL, aircraft text DEFAULT NULL,
+    flight_rules text DEFAULT NULL)
+RETURNS TABLE (flight_id bigint, callsign text, cid integer, departure text, arrival text, aircraft text,
+               flight_rules text, first_seen timestamptz, last_seen timestamptz, end_reason text,
+               total_s double precision, airborne_s double precision, max_altitude integer,
+               distance_nm double precision, sectors integer, primary_sector text,
+               controllers jsonb, atc_share double precision, airborne_atc_share double precision)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH k AS (SELECT CASE WHEN $1 IS NULL THEN timestamptz 'infinity'
+                           ELSE (SELECT a.last_seen FROM vatsim.flight_summaries a WHERE a.flight_id = $1) END AS t,
+                      coalesce($1, 9223372036854775807) AS id)
+    SELECT s.flight_id, s.callsign, s.cid, s.departure, s.arrival, s.aircraft, s.flight_rules,
+           s.first_seen, s.last_seen, s.end_reason, s.total_s, s.airborne_s, s.max_altitude,
+           s.distance_nm, s.sectors, s.primary_sector, s.controllers, s.atc_share, s.airborne_atc_share
+    FROM vatsim.flight_summaries s
+    WHERE s.last_seen <= (SELECT k.t FROM k) AND (s.last_seen, s.flight_id) < ((SELECT k.t FROM k), (SELECT k.id FROM k))
+      AND ($3 IS NULL OR s.departure = upper($3))
+      AND ($4 IS NULL OR s.arrival = upper($4))
+      AND ($5 IS NULL OR s.aircraft ILIKE $5)
+      AND ($6 IS NULL OR s.flight_rules = $6)
+    ORDER BY s.last_seen DESC, s.flight_id DESC
+    LIMIT vatsim.page_limit($2)
+$$;
+COMMENT ON FUNCTION vatsim.flight_summaries_page(bigint, integer, text, text, text, text) IS 'Flight summaries (the old /api/flights/summaries), newest end first, filtered by departure, arrival, aircraft (ILIKE pattern) and flight rules; a keyset page: after = the flight_id of the previous page''s last row';
+
+-- /api/flights/summaries/status: the flights that ended in (until - 24 h,
+-- until] and (until - 1 h, until] by last_seen; averages over every
+-- summary (shares: of the rows that have one).  The 5 latest:
+-- flight_summaries_page(NULL, 5).
+CREATE FUNCTION vatsim.flight_summaries_status(until timestamptz DEFAULT now())
+RETURNS TABLE (summaries bigint, last_24h bigint, last_1h bigint, avg_total_s double precision,
+               avg_airborne_s double precision, avg_atc_share double precision,
+               avg_airborne_atc_share double precision, oldest timestamptz, newest timestamptz,
+               latest bigint[])
+LANGUAGE sql STABLE ROWS 1
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT count(*),
+           count(*) FILTER (WHERE s.last_seen > $1 - interval '24 hours' AND s.last_seen <= $1),
+           count(*) FILTER (WHERE s.last_seen > $1 - interval '1 hour' AND s.last_seen <= $1),
+           avg(s.total_s), avg(s.airborne_s), avg(s.atc_share), avg(s.airborne_atc_share),
+           min(s.last_seen), max(s.last_seen),
+           ARRAY(SELECT p.flight_id FROM vatsim.flight_summaries_page(NULL, 5) p)
+    FROM vatsim.flight_summaries s
+$$;
+COMMENT ON FUNCTION vatsim.flight_summaries_status(timestamptz) IS 'Flight summaries at a glance (the old /api/flights/summaries/status): rows, ended in the 24 h and 1 h up to until, average time online, airborne time and ATC shares, oldest and newest end, the flight_ids of the 5 latest';
+
+-- /api/flights/summaries/analytics: over the flights that ended in
+-- (until - period, until] (period NULL: all), optionally from one
+-- departure and to one arrival, rows of three kinds:
+--   route     key 'DEP-ARR' (flights filing both), the 10 most flown;
+--   aircraft  key the type, the 10 most flown;
+--   coverage  key '0', '<=25', '<=50', '<=75', '>75': atc_share in percent
+--             (0 exactly; (0, 25]; ...; over 75), all five listed; a
+--             flight of 0 s has no share and is in no bucket.
+-- share is the bucket's flights over the flights counted in that kind;
+-- ties in a top 10 go to the smaller key.
+CREATE FUNCTION vatsim.flight_summary_analytics(period interval DEFAULT '24 hours',
+    departure text DEFAULT NULL, arrival text DEFAULT NULL, until timestamptz DEFAULT now())
+RETURNS TABLE (kind text, rank integer, key text, flights bigint, share double precision)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH f AS (
+        SELECT s.departure, s.arrival, s.aircraft, s.atc_share
+        FROM vatsim.flight_summaries s
+        WHERE s.last_seen <= $4 AND ($1 IS NULL OR s.last_seen > $4 - $1)
+          AND ($2 IS NULL OR s.departure = upper($2))
+          AND ($3 IS NULL OR s.arrival = upper($3))),
+    k AS (
+        SELECT 'route' AS kind, f.departure || '-' || f.arrival AS key FROM f
+        WHERE f.departure IS NOT NULL AND f.arrival IS NOT NULL
+        UNION ALL
+        SELECT 'aircraft', f.aircraft FROM f WHERE f.aircraft IS NOT NULL
+        UNION ALL
+        SELECT 'coverage', CASE WHEN f.atc_share = 0 THEN '0' WHEN f.atc_share <= 0.25 THEN '<=25'
+                                WHEN f.atc_share <= 0.5 THEN '<=50' WHEN f.atc_share <= 0.75 THEN '<=75'
+                                ELSE '>75' END
+        FROM f WHERE f.atc_share IS NOT NULL
+        UNION ALL
+        -- every bucket, empty ones too (counted as no flight below)
+        SELECT 'coverage', b.key FROM unnest(ARRAY['0', '<=25', '<=50', '<=75', '>75']) AS b(key)),
+    g AS (
+        SELECT k.kind, k.key,
+               count(*) - CASE WHEN k.kind = 'coverage' THEN 1 ELSE 0 END AS flights
+        FROM k GROUP BY k.kind, k.key),
+    r AS (
+        SELECT g.kind, g.key, g.flights,
+               (g.flights::float8 / nullif(sum(g.flights) OVER (PARTITION BY g.kind), 0)) AS share,
+               row_number() OVER (PARTITION BY g.kind ORDER BY
+                   CASE WHEN g.kind = 'coverage' THEN array_position(ARRAY['0', '<=25', '<=50', '<=75', '>75'], g.key) END,
+                   g.flights DESC, g.key) AS rank
+        FROM g)
+    SELECT r.kind, r.rank::integer, r.key, r.flights, coalesce(r.share, 0)
+    FROM r
+    WHERE r.rank <= CASE WHEN r.kind = 'coverage' THEN 5 ELSE 10 END
+    ORDER BY array_position(ARRAY['route', 'aircraft', 'coverage'], r.kind), r.rank
+$$;
+COMMENT ON FUNCTION vatsim.flight_summary_analytics(interval, text, text, timestamptz) IS 'Flight summary analytics (the old /api/flights/summaries/analytics) over the flights ended in (until - period, until] (NULL period: all): top 10 routes, top 10 aircraft types, ATC coverage buckets 0, <=25, <=50, <=75, >75 percent';
+
+-- /api/controller-summaries: ended controller sessions, newest start
+-- first; callsign: a case-insensitive substring (literal: '_' is the
+-- callsign separator, no wildcard), since and until bound started_at
+-- ([since, until)).
+CREATE FUNCTION vatsim.controller_summaries_page(after bigint DEFAULT NULL, "limit" integer DEFAULT 100,
+    callsign text DEFAULT NULL, since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL)
+RETURNS TABLE (session_id bigint, callsign text, cid integer, type text, facility integer, rating integer,
+               started_at timestamptz, ended_at timestamptz, duration_s integer, connections integer,
+               is_observer boolean, frequencies text[], aircraft integer, peak_aircraft integer,
+               peak_at timestamptz, contact_seconds bigint)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH k AS (SELECT CASE WHEN $1 IS NULL THEN timestamptz 'infinity'
+                           ELSE (SELECT a.started_at FROM vatsim.controller_summaries a WHERE a.session_id = $1) END AS t,
+                      coalesce($1, 9223372036854775807) AS id)
+    SELECT s.session_id, s.callsign, s.cid, s.type, s.facility, s.rating, s.started_at, s.ended_at,
+           s.duration_s, s.connections, s.is_observer, s.frequencies, s.aircraft, s.peak_aircraft,
+           s.peak_at, s.contact_seconds
+    FROM vatsim.controller_summaries s
+    WHERE s.started_at <= (SELECT k.t FROM k) AND (s.started_at, s.session_id) < ((SELECT k.t FROM k), (SELECT k.id FROM k))
+      AND ($3 IS NULL OR strpos(upper(s.callsign), upper($3)) > 0)
+      AND ($4 IS NULL OR s.started_at >= $4)
+      AND ($5 IS NULL OR s.started_at < $5)
+    ORDER BY s.started_at DESC, s.session_id DESC
+    LIMIT vatsim.page_limit($2)
+$$;
+COMMENT ON FUNCTION vatsim.controller_summaries_page(bigint, integer, text, timestamptz, timestamptz) IS 'Controller summaries (the old /api/controller-summaries), newest start first, filtered by a callsign substring and a window of started_at; a keyset page: after = the session_id of the previous page''s last row';
+
+-- /api/controller-summaries/{callsign}/stats: one position's summaries
+-- (the callsign exactly, case-insensitive); no row if it has none.
+CREATE FUNCTION vatsim.controller_stats(callsign text)
+RETURNS TABLE (callsign text, sessions bigint, controllers bigint, avg_duration_s double precision,
+               staffed_hours double precision, aircraft bigint, max_peak_aircraft integer,
+               contact_seconds bigint, first_started timestamptz, last_ended timestamptz)
+LANGUAGE sql STABLE STRICT ROWS 1
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT upper($1), count(*), count(DISTINCT s.cid), avg(s.duration_s)::float8,
+           sum(s.duration_s)::float8 / 3600, sum(s.aircraft)::bigint, max(s.peak_aircraft),
+           sum(s.contact_seconds)::bigint, min(s.started_at), max(s.ended_at)
+    FROM vatsim.controller_summaries s
+    WHERE s.callsign = upper($1)
+    HAVING count(*) > 0
+$$;
+COMMENT ON FUNCTION vatsim.controller_stats(text) IS 'One position''s controller summaries (the old /api/controller-summaries/{callsign}/stats): sessions, distinct controllers, average duration, staffed hours, aircraft (sum over sessions), highest peak, aircraft-seconds, first start and last end';
+
+-- /api/controller-summaries/performance/overview (and the totals of
+-- /api/dashboard/controller-summaries): every summary whose session
+-- started in [since, until) (NULL: unbounded).
+CREATE FUNCTION vatsim.controller_overview(since timestamptz DEFAULT NULL, until timestamptz DEFAULT NULL)
+RETURNS TABLE (sessions bigint, callsigns bigint, controllers bigint, staffed_hours double precision,
+               avg_duration_s double precision, aircraft bigint, avg_aircraft double precision,
+               max_peak_aircraft integer, contact_seconds bigint, observer_sessions bigint,
+               first_started timestamptz, last_ended timestamptz)
+LANGUAGE sql STABLE ROWS 1
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT count(*), count(DISTINCT s.callsign), count(DISTINCT s.cid),
+           coalesce(sum(s.duration_s), 0)::float8 / 3600, avg(s.duration_s)::float8,
+           coalesce(sum(s.aircraft), 0)::bigint, avg(s.aircraft)::float8, max(s.peak_aircraft),
+           coalesce(sum(s.contact_seconds), 0)::bigint, count(*) FILTER (WHERE s.is_observer),
+           min(s.started_at), max(s.ended_at)
+    FROM vatsim.controller_summaries s
+    WHERE ($1 IS NULL OR s.started_at >= $1) AND ($2 IS NULL OR s.started_at < $2)
+$$;
+COMMENT ON FUNCTION vatsim.controller_overview(timestamptz, timestamptz) IS 'Controller summaries overall (the old /api/controller-summaries/performance/overview), sessions started in [since, until): sessions, callsigns, controllers, staffed hours, average duration, aircraft, highest peak, aircraft-seconds, observer sessions, first start and last end';
+
+-- /api/dashboard/controller-summaries, its second half: the positions
+-- (callsigns) with the most aircraft (sum over their sessions started in
+-- [since, until)); ties to the smaller callsign.
+CREATE FUNCTION vatsim.controller_leaders("limit" integer DEFAULT 5, since timestamptz DEFAULT NULL,
+    until timestamptz DEFAULT NULL)
+RETURNS TABLE (callsign text, sessions bigint, aircraft bigint, max_peak_aircraft integer,
+               staffed_hours double precision)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT s.callsign, count(*), sum(s.aircraft)::bigint, max(s.peak_aircraft), sum(s.duration_s)::float8 / 3600
+    FROM vatsim.controller_summaries s
+    WHERE ($2 IS NULL OR s.started_at >= $2) AND ($3 IS NULL OR s.started_at < $3)
+    GROUP BY s.callsign
+    ORDER BY sum(s.aircraft) DESC, s.callsign
+    LIMIT vatsim.page_limit($1)
+$$;
+COMMENT ON FUNCTION vatsim.controller_leaders(integer, timestamptz, timestamptz) IS 'The positions with the most aircraft (the old /api/dashboard/controller-summaries top list), sessions started in [since, until)';
+
+-- Movements of one airport, newest first (the evidence behind
+-- airport_movements' counts); icao exactly, case-insensitive.
+CREATE FUNCTION vatsim.movements_page(icao text, after bigint DEFAULT NULL, "limit" integer DEFAULT 100)
+RETURNS TABLE (movement_id bigint, icao text, kind text, ts timestamptz, flight_id bigint, callsign text,
+               distance_nm double precision, latitude double precision, longitude double precision,
+               groundspeed integer, altitude integer, prev_ts timestamptz, prev_groundspeed integer)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH k AS (SELECT CASE WHEN $2 IS NULL THEN timestamptz 'infinity'
+                           ELSE (SELECT a.ts FROM vatsim.movements a WHERE a.movement_id = $2) END AS t,
+                      coalesce($2, 9223372036854775807) AS id)
+    SELECT m.movement_id, m.icao, m.kind, m.ts, m.flight_id, m.callsign, m.distance_nm, m.latitude,
+           m.longitude, m.groundspeed, m.altitude, m.prev_ts, m.prev_groundspeed
+    FROM vatsim.movements m
+    WHERE m.icao = upper($1)
+      AND (m.ts, m.movement_id) < ((SELECT k.t FROM k), (SELECT k.id FROM k))
+    ORDER BY m.ts DESC, m.movement_id DESC
+    LIMIT vatsim.page_limit($3)
+$$;
+COMMENT ON FUNCTION vatsim.movements_page(text, bigint, integer) IS 'Departures and arrivals of an airport, newest first; a keyset page: after = the movement_id of the previous page''s last row';
+
+-- /api/filter/controller-callsign/status: the tracked-positions filter
+-- (vatsim.tracked_positions; empty: every position is tracked), a sample
+-- of its patterns, and the newest snapshot's controllers it keeps (the
+-- rule of the ingest: equal, or LIKE with * as % and _ literal).
+CREATE FUNCTION vatsim.tracked_positions_status()
+RETURNS TABLE (filtering boolean, patterns bigint, wildcard_patterns bigint, sample text[],
+               controllers_online bigint, controllers_tracked bigint)
+LANGUAGE sql STABLE ROWS 1
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH t AS (SELECT t.pattern, replace(replace(t.pattern, '_', E'\\_'), '*', '%') AS p
+               FROM vatsim.tracked_positions t)
+    SELECT (SELECT count(*) FROM t) > 0, (SELECT count(*) FROM t),
+           (SELECT count(*) FROM t WHERE strpos(t.pattern, '*') > 0),
+           ARRAY(SELECT t.pattern FROM t ORDER BY t.pattern LIMIT 5),
+           (SELECT count(*) FROM vatsim.controllers),
+           (SELECT count(*) FROM vatsim.controllers c
+            WHERE NOT EXISTS (SELECT FROM t)
+               OR EXISTS (SELECT FROM t WHERE t.pattern = c.callsign
+                                           OR (strpos(t.pattern, '*') > 0 AND c.callsign LIKE t.p)))
+$$;
+COMMENT ON FUNCTION vatsim.tracked_positions_status() IS 'The tracked-positions filter (the old /api/filter/controller-callsign/status): on or off, patterns, wildcard patterns, 5 sample patterns, the newest snapshot''s controllers and how many of them are tracked';
+
+REVOKE ALL ON FUNCTION vatsim.flight_summaries_page(bigint, integer, text, text, text, text),
+    vatsim.flight_summaries_status(timestamptz), vatsim.flight_summary_analytics(interval, text, text, timestamptz),
+    vatsim.controller_summaries_page(bigint, integer, text, timestamptz, timestamptz), vatsim.controller_stats(text),
+    vatsim.controller_overview(timestamptz, timestamptz), vatsim.controller_leaders(integer, timestamptz, timestamptz),
+    vatsim.movements_page(text, bigint, integer), vatsim.tracked_positions_status() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION vatsim.flight_summaries_page(bigint, integer, text, text, text, text),
+    vatsim.flight_summaries_status(timestamptz), vatsim.flight_summary_analytics(interval, text, text, timestamptz),
+    vatsim.controller_summaries_page(bigint, integer, text, timestamptz, timestamptz), vatsim.controller_stats(text),
+    vatsim.controller_overview(timestamptz, timestamptz), vatsim.controller_leaders(integer, timestamptz, timestamptz),
+    vatsim.movements_page(text, bigint, integer), vatsim.tracked_positions_status() TO vatsim_reader;
+
 -- (end of API part)

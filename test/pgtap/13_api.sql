@@ -83,25 +83,8 @@ SELECT is((SELECT array_agg(component ORDER BY ord) FROM (SELECT component, row_
 -- ---------------------------------------------------------------------------
 -- Keyset pages: a walker that follows "after" until a short page
 -- ---------------------------------------------------------------------------
--- pg_temp.walk(sql, limit): runs sql with $1 = after (NULL first) and $2 =
--- limit, and returns the keys of every page in order with the page number.
-CREATE FUNCTION pg_temp.walk(q text, lim int) RETURNS TABLE (page int, key text)
-LANGUAGE plpgsql AS $$
-DECLARE
-    after text;
-    got text[];
-    n int := 0;
-BEGIN
-    LOOP
-        n := n + 1;
-        EXECUTE format('SELECT ARRAY(%s)', q) INTO got USING after, lim;
-        IF cardinality(got) > 0 THEN
-            RETURN QUERY SELECT n, unnest(got);
-        END IF;
-        EXIT WHEN coalesce(cardinality(got), 0) < lim;
-        after := got[cardinality(got)];
-    END LOOP;
-END $$;
+-- pg_temp.walk(sql, limit) (test/sql/api_helpers.sql): follows "after" page by page.
+\i test/sql/api_helpers.sql
 
 SELECT results_eq($$SELECT key FROM pg_temp.walk('SELECT callsign FROM vatsim.online_flights($1, $2)', 7)$$,
                   $$SELECT callsign::text FROM vatsim.pilots ORDER BY callsign$$,
@@ -316,27 +299,8 @@ RESET vatsim_ingest.region;
 -- on every type the functions compare never run (each records its call)
 -- ---------------------------------------------------------------------------
 -- (pgTAP lives in public, after pg_catalog: its own calls are not recorded)
-CREATE SCHEMA evil;
-CREATE TABLE evil.calls (what text);
--- one spy per comparison operator of pg_catalog on these types, same name
--- and argument types, so that it wins whenever evil comes first
-DO $$
-DECLARE
-    op record;
-BEGIN
-    FOR op IN SELECT row_number() OVER () AS n, o.oprname AS name, o.oprleft::regtype::text AS typ
-              FROM pg_operator o
-              WHERE o.oprnamespace = 'pg_catalog'::regnamespace AND o.oprleft = o.oprright
-                AND o.oprname IN ('=', '<>', '<', '<=', '>', '>=')
-                AND o.oprleft IN ('int4'::regtype, 'int8'::regtype, 'float8'::regtype, 'text'::regtype,
-                                  'timestamptz'::regtype, 'interval'::regtype, 'bool'::regtype) LOOP
-        EXECUTE format($f$CREATE FUNCTION evil.spy%1$s(a %2$s, b %2$s) RETURNS boolean LANGUAGE plpgsql
-                          SET search_path = pg_catalog
-                          AS $b$BEGIN INSERT INTO evil.calls VALUES (%3$L); RETURN a %4$s b; END$b$;
-                          CREATE OPERATOR evil.%4$s (LEFTARG = %2$s, RIGHTARG = %2$s, FUNCTION = evil.spy%1$s)$f$,
-                       op.n, op.typ, op.typ || ' ' || op.name, op.name);
-    END LOOP;
-END $$;
+-- (test/sql/api_helpers.sql: schema evil, its spies and evil.calls)
+SELECT pg_temp.plant_spies() \g /dev/null
 SET search_path = evil, pg_catalog, public;
 CREATE TEMP TABLE hostile AS
 SELECT (SELECT count(*) FROM vatsim.api_status()) AS a, (SELECT count(*) FROM vatsim.online_flights('K', 500)) AS b,
@@ -375,13 +339,6 @@ INSERT INTO calls VALUES
   ('SELECT * FROM vatsim.controllers_by_cid()'), ('SELECT * FROM vatsim.transceivers_page()'),
   ('SELECT * FROM vatsim.transceivers_of(''X'')'), ('SELECT * FROM vatsim.station_kind(''X'')'),
   ('SELECT * FROM vatsim.flight_analytics()'), ('SELECT * FROM vatsim.region_status()');
-CREATE FUNCTION pg_temp.try(q text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE q;
-    RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE;
-END $$;
 GRANT EXECUTE ON FUNCTION pg_temp.try(text) TO vi_api_reader, vi_api_plain;
 SET ROLE vi_api_reader;
 SELECT is((SELECT array_agg(DISTINCT pg_temp.try(q)) FROM calls), '{ok}', 'vatsim_reader may call every API function');
