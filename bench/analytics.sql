@@ -74,7 +74,7 @@ SELECT :pilots_tuned_to_atc AS pilots_tuned_to_atc,
        (SELECT count(*) FROM vatsim.flight_summaries) AS flight_summaries,
        (SELECT count(*) FROM vatsim.controller_summaries) AS controller_summaries,
        (SELECT count(*) FROM vatsim.movements) AS movements;
-\echo The analytics' statements, ms per snapshot (pg_stat_statements, nested statements of vatsim.ingest):
+\echo The statements of the analytics step, ms per snapshot (pg_stat_statements, nested statements of vatsim.ingest):
 SELECT round((total_exec_time / :steps)::numeric, 2) AS ms_per_snapshot, calls,
        regexp_replace(left(query, 110), '\s+', ' ', 'g') AS statement
 FROM pg_stat_statements
