@@ -1,7 +1,10 @@
 /*
  * vatsim_ingest--0.4.0--0.5.0.sql
- *		Analytics (issue 11), in progress: airports and movements, GeoJSON
- *		out.  Each part below belongs to one feature.
+ *		Analytics (issue 11): airports, GeoJSON out, controller sessions
+ *		merged across reconnects, the shared schema of contacts and summaries,
+ *		ATC contacts, controller and flight summaries, movements and filters,
+ *		and the replaced system's HTTP API as SQL.  Each part below belongs to
+ *		one feature.
  */
 
 \echo Use "ALTER EXTENSION vatsim_ingest UPDATE TO '0.5.0'" to load this file. \quit
