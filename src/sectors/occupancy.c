@@ -93,12 +93,7 @@ static SPIPlanPtr drop_state_plan;
 static FlightState *
 flight_entry(HTAB *flights, int64 flight_id)
 {
-	bool		found;
-	FlightState *f = hash_search(flights, &flight_id, HASH_ENTER, &found);
-
-	if (!found)
-		memset(((char *) f) + sizeof(int64), 0, sizeof(FlightState) - sizeof(int64));
-	return f;
+	return vi_hash_entry_int64(flights, flight_id, sizeof(FlightState));
 }
 
 static void

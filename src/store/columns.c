@@ -363,3 +363,14 @@ vi_table_delete_absent(TableSpec *spec, const ColumnBuf *keys)
 	vi_store_execute(spec->delete_plan, values, SPI_OK_DELETE);
 	pfree(values);
 }
+
+void *
+vi_hash_entry_int64(HTAB *h, int64 key, Size entrysize)
+{
+	bool		found;
+	char	   *e = hash_search(h, &key, HASH_ENTER, &found);
+
+	if (!found)
+		memset(e + sizeof(int64), 0, entrysize - sizeof(int64));
+	return e;
+}

@@ -15,6 +15,7 @@
 #include "postgres.h"
 
 #include "executor/spi.h"
+#include "utils/hsearch.h"
 #include "utils/timestamp.h"
 
 #include "feed.h"
@@ -85,5 +86,12 @@ extern SPIPlanPtr vi_store_prepare(SPIPlanPtr *cache, const char *sql,
 								int nargs, const Oid *argtypes);
 /* Run a kept plan, expecting the given SPI result code. */
 extern void vi_store_execute(SPIPlanPtr plan, const Datum *values, int expected);
+
+/*
+ * The entry of an int64-keyed hash table (the key its first member), entered
+ * zeroed after the key when new: the per-flight state of occupancy and of
+ * the flight aggregates.
+ */
+extern void *vi_hash_entry_int64(HTAB *h, int64 key, Size entrysize);
 
 #endif							/* VATSIM_COLUMNS_H */

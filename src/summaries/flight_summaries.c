@@ -95,12 +95,7 @@ static bool ended_valid;
 static StatsEntry *
 stats_entry(HTAB *h, int64 flight_id)
 {
-	bool		found;
-	StatsEntry *e = hash_search(h, &flight_id, HASH_ENTER, &found);
-
-	if (!found)
-		memset(((char *) e) + sizeof(int64), 0, sizeof(StatsEntry) - sizeof(int64));
-	return e;
+	return vi_hash_entry_int64(h, flight_id, sizeof(StatsEntry));
 }
 
 static int64
