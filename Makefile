@@ -36,7 +36,7 @@ OBJS = \
 	$(WORKER:%=src/worker/%.o)
 DATA = vatsim_ingest--0.1.0.sql vatsim_ingest--0.1.0--0.2.0.sql \
 	vatsim_ingest--0.2.0--0.3.0.sql vatsim_ingest--0.3.0--0.4.0.sql \
-	vatsim_ingest--0.4.0--0.5.0.sql
+	vatsim_ingest--0.4.0--0.5.0.sql vatsim_ingest--0.5.0--0.6.0.sql
 
 PG_CPPFLAGS = $(addprefix -I$(srcdir)/src,/ /fetch /parse /geometry /store /sectors /worker /contacts /summaries)
 PG_CFLAGS = -std=gnu11 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)

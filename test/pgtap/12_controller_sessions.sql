@@ -126,7 +126,7 @@ INSERT INTO vatsim.controller_sessions (cid, callsign, logon_time, first_seen, l
 VALUES (1, 'OLD_OBS', pg_temp.t(-100), pg_temp.t(0), pg_temp.t(15), '199.998', 0, 1, pg_temp.t(30)),
        (2, 'OLD_TWR', pg_temp.t(-100), pg_temp.t(0), pg_temp.t(900), '118.100', 4, 3, NULL),
        (3, 'OLD_NULL', pg_temp.t(-100), pg_temp.t(0), pg_temp.t(15), NULL, NULL, NULL, pg_temp.t(30));
-ALTER EXTENSION vatsim_ingest UPDATE TO '0.5.0';
+ALTER EXTENSION vatsim_ingest UPDATE;  -- to the newest (through 0.5.0)
 SELECT is((SELECT string_agg(format('%s %s %s %s %s', callsign, connections, last_logon_time = logon_time,
                                     is_observer, no_frequency), ', ' ORDER BY cid)
            FROM vatsim.controller_sessions),

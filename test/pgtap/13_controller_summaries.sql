@@ -260,7 +260,7 @@ INSERT INTO vatsim.controller_sessions (cid, callsign, logon_time, first_seen, l
 VALUES (1, 'OLD_OBS', pg_temp.t(-100), pg_temp.t(0), pg_temp.t(15), '199.998', 0, 1, pg_temp.t(30)),
        (2, 'OLD_TWR', pg_temp.t(-100), pg_temp.t(0), pg_temp.t(900), '118.100', 4, 3, NULL),
        (3, 'OLD_APP', pg_temp.t(-100), pg_temp.t(0), pg_temp.t(15), '119.100', 5, 3, pg_temp.t(30));
-ALTER EXTENSION vatsim_ingest UPDATE TO '0.5.0';
+ALTER EXTENSION vatsim_ingest UPDATE;  -- to the newest (through 0.5.0)
 SELECT is((SELECT string_agg(callsign || ' ' || frequencies::text, ', ' ORDER BY cid) FROM vatsim.controller_sessions),
           'OLD_OBS {}, OLD_TWR {118.100}, OLD_APP {119.100}', 'updated rows: frequencies from their frequency');
 SELECT is(pg_temp.csnap(1300), 'ingested', 'the updated installation ingests');
