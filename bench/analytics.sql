@@ -78,6 +78,6 @@ SELECT :pilots_tuned_to_atc AS pilots_tuned_to_atc,
 SELECT round((total_exec_time / :steps)::numeric, 2) AS ms_per_snapshot, calls,
        regexp_replace(left(query, 110), '\s+', ' ', 'g') AS statement
 FROM pg_stat_statements
-WHERE query ~ '(atc_contacts|flight_stats|flight_summaries|movements|controller_summar|summary_due|summarise_flights|controller_types)'
+WHERE query ~ '(atc_contacts|flight_stats|flight_summaries|movements|controller_summar|summary_due|summarise_flights|controller_types|vatsim\.flights)'
   AND query !~ '^(SELECT \(SELECT count|SELECT :pilots|WITH s AS)'
-ORDER BY total_exec_time DESC LIMIT 12;
+ORDER BY total_exec_time DESC LIMIT 16;

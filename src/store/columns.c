@@ -214,6 +214,25 @@ vi_col_sql_type(ColType type)
 	return col_types[type].sql;
 }
 
+void
+vi_append_unnest_rows(StringInfo sql, const TableColumn *cols, int n,
+					  int first_param, const char *alias, Oid *argtypes)
+{
+	int			i;
+
+	appendStringInfoString(sql, "ROWS FROM (");
+	for (i = 0; i < n; i++)
+	{
+		appendStringInfo(sql, "%spg_catalog.unnest($%d::%s)", i ? ", " : "",
+						 first_param + i, vi_col_sql_type(cols[i].type));
+		argtypes[i] = vi_col_array_type(cols[i].type);
+	}
+	appendStringInfo(sql, ") AS %s(", alias);
+	for (i = 0; i < n; i++)
+		appendStringInfo(sql, "%s%s", i ? ", " : "", cols[i].name);
+	appendStringInfoChar(sql, ')');
+}
+
 SPIPlanPtr
 vi_store_prepare(SPIPlanPtr *cache, const char *sql, int nargs,
 			  const Oid *argtypes)

@@ -15,6 +15,7 @@
 #include "postgres.h"
 
 #include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "utils/hsearch.h"
 #include "utils/timestamp.h"
 
@@ -80,6 +81,14 @@ typedef struct TableSpec
 extern void vi_table_upsert(TableSpec *spec, const ColumnBuf *cols);
 /* Delete rows whose key is not among keys[0..nkeys-1] (the key columns). */
 extern void vi_table_delete_absent(TableSpec *spec, const ColumnBuf *keys);
+
+/*
+ * Append "ROWS FROM (pg_catalog.unnest($k::type[]), ...) AS alias(name, ...)"
+ * over cols[0..n-1], the parameters numbered from first_param; sets
+ * argtypes[0..n-1] to the array types.
+ */
+extern void vi_append_unnest_rows(StringInfo sql, const TableColumn *cols, int n,
+								  int first_param, const char *alias, Oid *argtypes);
 
 /* Prepare sql once per backend with the given argument types, and keep it. */
 extern SPIPlanPtr vi_store_prepare(SPIPlanPtr *cache, const char *sql,

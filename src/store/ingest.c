@@ -470,6 +470,7 @@ vi_ingest_document(const char *data, size_t len,
 	if (!result->duplicate)
 	{
 		AnalyticsInput in;
+		PilotFlights flights;
 
 		vi_store_current_state(&doc, ts);
 		if (trx != NULL)
@@ -478,7 +479,10 @@ vi_ingest_document(const char *data, size_t len,
 		in.doc = &doc;
 		in.trx = trx;
 		in.ts = ts;
-		in.flight_ids = vi_store_pilots(&doc, ts, vi_reconnect_grace, &result->positions);
+		vi_store_pilots(&doc, ts, vi_reconnect_grace, &result->positions, &flights);
+		in.flight_ids = flights.flight_ids;
+		in.movement_candidates = flights.movement_candidates;
+		in.was_in_contact = flights.was_in_contact;
 		run_derived_step(occupancy_step, &in, "sector processing",
 						 result->sector_error, sizeof(result->sector_error));
 		INSTR_TIME_SET_CURRENT(step_start);

@@ -42,13 +42,42 @@ extern void vi_store_current_state(const FeedDocument *doc, TimestampTz ts);
 extern void vi_store_controller_sessions(const FeedDocument *doc, TimestampTz ts,
 										 int grace_s);
 
+/* What the store stage tells the later ones about each pilot's flight */
+typedef struct PilotFlights
+{
+	int64	   *flight_ids;		/* -1: no flight (outside the region, filtered) */
+	bool	   *plan_changed;	/* a plan version row is due */
+	/* the airborne state changed since the flight's previous snapshot, or no aggregates yet */
+	bool	   *movement_candidates;
+	bool	   *was_in_contact; /* the flight's stored last_in_contact */
+} PilotFlights;
+
 /*
- * Flights (identity across reconnects), pilots, positions, plan versions.
- * Returns each pilot's flight id (-1 outside vatsim_ingest.region) and sets
+ * Flights (identity across reconnects, running aggregates), pilots,
+ * positions, plan versions.  Fills *out for every pilot of doc and sets
  * *positions to the number of positions written.
  */
-extern int64 *vi_store_pilots(const FeedDocument *doc, TimestampTz ts,
-						   int reconnect_grace_s, int *positions);
+extern void vi_store_pilots(const FeedDocument *doc, TimestampTz ts,
+							int reconnect_grace_s, int *positions, PilotFlights *out);
+
+/* The key columns of the pilots to stitch, as column buffers */
+struct ColumnBuf;
+typedef struct StitchKeys
+{
+	const struct ColumnBuf *callsign;
+	const struct ColumnBuf *cid;
+	const struct ColumnBuf *logon_time;
+	const struct ColumnBuf *departure;
+	const struct ColumnBuf *arrival;
+} StitchKeys;
+typedef PilotFlights StitchResult;
+
+/*
+ * store_stitch.c: find or start each pilot's flight and advance its
+ * aggregates; fills out[0..doc->n_pilots-1] (arrays allocated by the caller).
+ */
+extern void vi_stitch_flights(const FeedDocument *doc, const StitchKeys *keys,
+							  TimestampTz ts, int grace_s, StitchResult *out);
 
 /* Transceivers feed, current state; returns the rows stored. */
 struct TransceiversDocument;

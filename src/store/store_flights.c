@@ -3,8 +3,9 @@
  *		Pilots of a snapshot: flight identity across reconnects, the current
  *		pilots table, position history and flight-plan versions.
  *
- * Four statements per snapshot whatever the number of pilots:
- *	1. stitch: find or start each pilot's flight (returns flight ids);
+ * Statements per snapshot whatever the number of pilots:
+ *	1. stitch: find or start each pilot's flight and advance its running
+ *	   aggregates (store_stitch.c: three statements);
  *	2. positions: one row per flight at the snapshot time;
  *	3. pilots: upsert current state, delete pilots that left;
  *	4. plans: a version row for each flight whose plan digest changed
@@ -52,62 +53,9 @@ static const TableColumn pilot_columns[PC_NCOLUMNS] = {
 };
 static TableSpec pilots_spec = {"vatsim.pilots", pilot_columns, PC_NCOLUMNS};
 
-static SPIPlanPtr stitch_plan;
 static SPIPlanPtr positions_plan;
 static SPIPlanPtr plans_plan;
 static SPIPlanPtr offline_plan;
-
-/*
- * Statement 1.  For each pilot, the newest flight of the same (cid,
- * callsign) continues when it is the same connection (same logon_time), or
- * when departure and arrival are unchanged and it was seen after the
- * grace cutoff ($9, strictly after); otherwise a new flight starts.  Only the newest flight
- * is a candidate: an older one never revives.  Returns, per input
- * position (1-based), the flight id and whether the plan digest changed.
- * IS [NOT] DISTINCT FROM cannot be schema-qualified: it is safe only under
- * the pinned search_path that vi_ingest_document sets (search_path.c).
- */
-static const char stitch_sql[] =
-"WITH inc AS ("
-"  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
-"    pg_catalog.unnest($2::pg_catalog.int4[]), pg_catalog.unnest($3::pg_catalog.timestamptz[]),"
-"    pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.text[]),"
-"    pg_catalog.unnest($6::pg_catalog.text[]), pg_catalog.unnest($7::pg_catalog.int8[]))"
-"  WITH ORDINALITY AS i(callsign, cid, logon_time, departure, arrival, aircraft, plan_hash, idx)"
-"), prev AS ("
-"  SELECT i.idx, f.flight_id, f.plan_hash AS old_hash, f.logon_time AS old_logon,"
-"    (f.logon_time OPERATOR(pg_catalog.=) i.logon_time"
-"     OR (f.departure IS NOT DISTINCT FROM i.departure"
-"         AND f.arrival IS NOT DISTINCT FROM i.arrival"
-"         AND f.last_seen OPERATOR(pg_catalog.>) $9)) AS continues"
-"  FROM inc i CROSS JOIN LATERAL ("
-"    SELECT f.flight_id, f.plan_hash, f.logon_time, f.departure, f.arrival, f.last_seen"
-"    FROM vatsim.flights f"
-"    WHERE f.cid OPERATOR(pg_catalog.=) i.cid AND f.callsign OPERATOR(pg_catalog.=) i.callsign"
-"    ORDER BY f.last_seen DESC LIMIT 1) f"
-"), upd AS ("
-"  UPDATE vatsim.flights f SET last_seen = $8, logon_time = i.logon_time,"
-"    departure = i.departure, arrival = i.arrival,"
-"    aircraft = COALESCE(i.aircraft, f.aircraft),"
-"    plan_hash = COALESCE(i.plan_hash, f.plan_hash), status = 'online',"
-"    connections = f.connections OPERATOR(pg_catalog.+)"
-"      CASE WHEN p.old_logon OPERATOR(pg_catalog.=) i.logon_time THEN 0 ELSE 1 END"
-"  FROM inc i JOIN prev p ON p.idx OPERATOR(pg_catalog.=) i.idx"
-"  WHERE p.continues AND f.flight_id OPERATOR(pg_catalog.=) p.flight_id"
-"  RETURNING i.idx, f.flight_id,"
-"    (i.plan_hash IS NOT NULL AND i.plan_hash IS DISTINCT FROM p.old_hash) AS plan_changed"
-"), ins AS ("
-"  INSERT INTO vatsim.flights (cid, callsign, logon_time, first_seen, last_seen,"
-"    departure, arrival, aircraft, plan_hash)"
-"  SELECT i.cid, i.callsign, i.logon_time, $8, $8, i.departure, i.arrival, i.aircraft, i.plan_hash"
-"  FROM inc i WHERE NOT EXISTS (SELECT 1 FROM prev p"
-"    WHERE p.idx OPERATOR(pg_catalog.=) i.idx AND p.continues)"
-"  RETURNING callsign, flight_id, plan_hash"
-") "
-"SELECT idx, flight_id, plan_changed FROM upd "
-"UNION ALL "
-"SELECT i.idx, ins.flight_id, ins.plan_hash IS NOT NULL FROM ins "
-"JOIN inc i ON i.callsign OPERATOR(pg_catalog.=) ins.callsign";
 
 static const char positions_sql[] =
 "INSERT INTO vatsim.positions (flight_id, ts, latitude, longitude, altitude,"
@@ -122,85 +70,6 @@ static const char positions_sql[] =
 "  AS u(flight_id, latitude, longitude, altitude,"
 "  groundspeed, heading, transponder, qnh_i_hg, qnh_mb) "
 "ON CONFLICT (flight_id, ts) DO NOTHING";
-
-/* The flight's aircraft type: the ICAO designator, else the full string. */
-static const char *
-plan_aircraft(const FeedPilot *p)
-{
-	const char *s;
-
-	if (!p->has_plan)
-		return NULL;
-	s = p->plan.field[FP_AIRCRAFT_SHORT];
-	if (s != NULL && *s != '\0')
-		return s;
-	s = p->plan.field[FP_AIRCRAFT];
-	return (s != NULL && *s != '\0') ? s : NULL;
-}
-
-/* Statement 1: returns flight ids and plan-changed flags in pilot order. */
-static void
-stitch_flights(const FeedDocument *doc, const ColumnBuf *cols, TimestampTz ts,
-			   int grace_s, int64 *flight_ids, bool *plan_changed)
-{
-	static const Oid types[] = {
-		TEXTARRAYOID, INT4ARRAYOID, TIMESTAMPTZARRAYOID, TEXTARRAYOID,
-		TEXTARRAYOID, TEXTARRAYOID, INT8ARRAYOID, TIMESTAMPTZOID, TIMESTAMPTZOID
-	};
-	int			n = doc->n_pilots;
-	ColumnBuf	aircraft;
-	ColumnBuf	hash;
-	Datum		values[9];
-	uint64		row;
-	int			i;
-
-	vi_col_init(&aircraft, COL_TEXT, n);
-	vi_col_init(&hash, COL_INT8, n);
-	for (i = 0; i < n; i++)
-	{
-		const FeedPilot *p = &doc->pilots[i];
-
-		vi_col_text(&aircraft, plan_aircraft(p));
-		if (p->has_plan)
-			vi_col_int8(&hash, (int64) feed_plan_hash(&p->plan));
-		else
-			vi_col_null(&hash);
-	}
-
-	vi_store_prepare(&stitch_plan, stitch_sql, lengthof(types), types);
-	values[0] = vi_col_array(&cols[PC_CALLSIGN]);
-	values[1] = vi_col_array(&cols[PC_CID]);
-	values[2] = vi_col_array(&cols[PC_LOGON_TIME]);
-	values[3] = vi_col_array(&cols[PC_PLAN + FP_DEPARTURE]);
-	values[4] = vi_col_array(&cols[PC_PLAN + FP_ARRIVAL]);
-	values[5] = vi_col_array(&aircraft);
-	values[6] = vi_col_array(&hash);
-	values[7] = TimestampTzGetDatum(ts);
-	values[8] = TimestampTzGetDatum(ts - (int64) grace_s * USECS_PER_SEC);
-	vi_store_execute(stitch_plan, values, SPI_OK_SELECT);
-
-	if (SPI_processed != (uint64) n)
-		elog(ERROR, "flight stitching returned " UINT64_FORMAT
-			 " rows for %d pilots", SPI_processed, n);
-	for (i = 0; i < n; i++)
-		flight_ids[i] = -1;
-	for (row = 0; row < SPI_processed; row++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[row];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		bool		isnull;
-		int64		idx = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
-
-		if (idx < 1 || idx > n)
-			elog(ERROR, "flight stitching returned index " INT64_FORMAT, idx);
-		flight_ids[idx - 1] = DatumGetInt64(SPI_getbinval(tup, desc, 2, &isnull));
-		plan_changed[idx - 1] = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
-	}
-	SPI_freetuptable(SPI_tuptable);
-	for (i = 0; i < n; i++)
-		if (flight_ids[i] < 0)
-			elog(ERROR, "no flight for pilot %d", i);
-}
 
 static void
 store_positions(const ColumnBuf *cols, TimestampTz ts)
@@ -427,9 +296,19 @@ plan_filter(const FeedDocument *doc, bool *tracked, int ntracked)
 	return ntracked;
 }
 
-int64 *
+/* out's arrays, for n pilots */
+static void
+alloc_pilot_flights(PilotFlights *out, int n)
+{
+	out->flight_ids = palloc(sizeof(int64) * Max(n, 1));
+	out->plan_changed = palloc0(sizeof(bool) * Max(n, 1));
+	out->movement_candidates = palloc0(sizeof(bool) * Max(n, 1));
+	out->was_in_contact = palloc0(sizeof(bool) * Max(n, 1));
+}
+
+void
 vi_store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s,
-			 int *positions)
+				int *positions, PilotFlights *out)
 {
 	int			n = doc->n_pilots;
 	ColumnBuf	cols[PC_NCOLUMNS];
@@ -437,9 +316,8 @@ vi_store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s,
 	ColumnBuf  *hist = cols;
 	FeedDocument sub = *doc;
 	bool	   *tracked = palloc(sizeof(bool) * Max(n, 1));
-	int64	   *flight_ids = palloc(sizeof(int64) * Max(n, 1));
-	int64	   *sub_ids;
-	bool	   *plan_changed = palloc(sizeof(bool) * Max(n, 1));
+	PilotFlights sub_out;
+	StitchKeys	keys;
 	int			ntracked = region_filter(doc, tracked);
 	int			i;
 	int			k;
@@ -459,23 +337,37 @@ vi_store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s,
 		fill_pilot_columns(sub_cols, in, ntracked);
 		hist = sub_cols;
 	}
-	sub_ids = palloc(sizeof(int64) * Max(ntracked, 1));
+	alloc_pilot_flights(&sub_out, ntracked);
+	keys.callsign = &hist[PC_CALLSIGN];
+	keys.cid = &hist[PC_CID];
+	keys.logon_time = &hist[PC_LOGON_TIME];
+	keys.departure = &hist[PC_PLAN + FP_DEPARTURE];
+	keys.arrival = &hist[PC_PLAN + FP_ARRIVAL];
 	if (ntracked > 0)
-		stitch_flights(&sub, hist, ts, reconnect_grace_s, sub_ids, plan_changed);
+		vi_stitch_flights(&sub, &keys, ts, reconnect_grace_s, &sub_out);
 	for (i = 0; i < ntracked; i++)
-		vi_col_int8(&hist[PC_FLIGHT_ID], sub_ids[i]);
+		vi_col_int8(&hist[PC_FLIGHT_ID], sub_out.flight_ids[i]);
 	store_positions(hist, ts);
-	store_plan_versions(&sub, sub_ids, plan_changed, ts);
+	store_plan_versions(&sub, sub_out.flight_ids, sub_out.plan_changed, ts);
 	mark_offline(ts);
 
 	/* current state: every pilot, with its flight where it has one */
+	alloc_pilot_flights(out, n);
 	for (i = 0, k = 0; i < n; i++)
 	{
-		flight_ids[i] = tracked[i] ? sub_ids[k++] : -1;
+		out->flight_ids[i] = -1;
+		if (tracked[i])
+		{
+			out->flight_ids[i] = sub_out.flight_ids[k];
+			out->plan_changed[i] = sub_out.plan_changed[k];
+			out->movement_candidates[i] = sub_out.movement_candidates[k];
+			out->was_in_contact[i] = sub_out.was_in_contact[k];
+			k++;
+		}
 		if (hist != cols)
 		{
-			if (flight_ids[i] >= 0)
-				vi_col_int8(&cols[PC_FLIGHT_ID], flight_ids[i]);
+			if (out->flight_ids[i] >= 0)
+				vi_col_int8(&cols[PC_FLIGHT_ID], out->flight_ids[i]);
 			else
 				vi_col_null(&cols[PC_FLIGHT_ID]);
 		}
@@ -483,5 +375,4 @@ vi_store_pilots(const FeedDocument *doc, TimestampTz ts, int reconnect_grace_s,
 	vi_table_upsert(&pilots_spec, cols);
 	vi_table_delete_absent(&pilots_spec, &cols[PC_CALLSIGN]);
 	*positions = ntracked;
-	return flight_ids;
 }

@@ -1,9 +1,10 @@
 /*
  * analytics.c
- *		The order of the summaries stage.  Contacts come first (the flight
- *		aggregates count time in contact), the flight aggregates before
- *		movements (they tell which flights changed between ground and air),
- *		and the summaries last (they read what the snapshot has just closed).
+ *		The order of the summaries stage.  Contacts come first (the flights'
+ *		aggregates carry the contact state on to the next snapshot), and the
+ *		summaries last (they read what the snapshot has just closed).  The
+ *		aggregates themselves advance in the store stage, on the flights row
+ *		(src/store/store_stitch.c).
  */
 #include "postgres.h"
 
@@ -12,12 +13,8 @@
 void
 vi_analytics_process(const AnalyticsInput *in)
 {
-	AnalyticsInput step = *in;
-
-	step.movement_candidates = palloc0(sizeof(bool) * Max(in->doc->n_pilots, 1));
-	in = &step;
 	vi_contacts_process(in);
-	vi_flight_stats_process(in);
+	vi_flight_contact_state_process(in);
 	vi_movements_process(in);
 	vi_controller_summaries_process(in);
 	vi_flight_summaries_process(in);

@@ -32,13 +32,14 @@ typedef struct AnalyticsInput
 	TimestampTz ts;
 
 	/*
-	 * Handed from the flight aggregates to movements, by pilot index: the
-	 * pilot's airborne state (groundspeed >= airborne_speed_kt) differs
-	 * from its flight's previous snapshot, or the flight has no aggregates
-	 * yet.  Only these can be a departure or an arrival.  Set up by
-	 * vi_analytics_process.
+	 * From the store stage (store_stitch.c), by pilot index: the pilot's
+	 * airborne state (groundspeed >= airborne_speed_kt) differs from its
+	 * flight's previous snapshot, or the flight had no aggregates yet (only
+	 * these can be a departure or an arrival); and the flight's stored
+	 * last_in_contact (its contact state at its previous snapshot).
 	 */
-	bool	   *movement_candidates;
+	const bool *movement_candidates;
+	const bool *was_in_contact;
 } AnalyticsInput;
 
 /* Runs the parts below in this order (analytics.c). */
@@ -47,8 +48,8 @@ extern void vi_analytics_process(const AnalyticsInput *in);
 /* src/contacts/contacts.c: open and close vatsim.atc_contacts intervals. */
 extern void vi_contacts_process(const AnalyticsInput *in);
 
-/* flight_summaries.c: running aggregates on each flight of the snapshot. */
-extern void vi_flight_stats_process(const AnalyticsInput *in);
+/* flight_summaries.c: the contact state the flights' aggregates carry on. */
+extern void vi_flight_contact_state_process(const AnalyticsInput *in);
 
 /* movements.c: departures and arrivals. */
 extern void vi_movements_process(const AnalyticsInput *in);

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * test_flight_stats.c
- *		Unit tests of src/summaries/flight_stats_step.c (a flight's running
+ *		Unit tests of src/store/flight_stats_step.c (a flight's running
  *		aggregates), a TAP producer with the harness of tap.h.
  *
  * The great-circle distance against known values; the time rule at its
@@ -19,7 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../../src/summaries/flight_stats_step.h"
+#include "../../src/store/flight_stats_step.h"
 #include "tap.h"
 
 #define SEC INT64_C(1000000)
