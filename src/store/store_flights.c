@@ -62,13 +62,15 @@ static const char positions_sql[] =
 "  groundspeed, heading, transponder, qnh_i_hg, qnh_mb) "
 "SELECT u.flight_id, $1, u.latitude, u.longitude, u.altitude, u.groundspeed,"
 "  u.heading, u.transponder, u.qnh_i_hg, u.qnh_mb "
-"FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]),"
-"  pg_catalog.unnest($3::pg_catalog.float8[]), pg_catalog.unnest($4::pg_catalog.float8[]),"
-"  pg_catalog.unnest($5::pg_catalog.int4[]), pg_catalog.unnest($6::pg_catalog.int4[]),"
-"  pg_catalog.unnest($7::pg_catalog.int4[]), pg_catalog.unnest($8::pg_catalog.text[]),"
-"  pg_catalog.unnest($9::pg_catalog.float8[]), pg_catalog.unnest($10::pg_catalog.int4[]))"
-"  AS u(flight_id, latitude, longitude, altitude,"
-"  groundspeed, heading, transponder, qnh_i_hg, qnh_mb) "
+"FROM (SELECT pg_catalog.unnest($2::pg_catalog.int8[]) AS flight_id,"
+"  pg_catalog.unnest($3::pg_catalog.float8[]) AS latitude,"
+"  pg_catalog.unnest($4::pg_catalog.float8[]) AS longitude,"
+"  pg_catalog.unnest($5::pg_catalog.int4[]) AS altitude,"
+"  pg_catalog.unnest($6::pg_catalog.int4[]) AS groundspeed,"
+"  pg_catalog.unnest($7::pg_catalog.int4[]) AS heading,"
+"  pg_catalog.unnest($8::pg_catalog.text[]) AS transponder,"
+"  pg_catalog.unnest($9::pg_catalog.float8[]) AS qnh_i_hg,"
+"  pg_catalog.unnest($10::pg_catalog.int4[]) AS qnh_mb) AS u "
 "ON CONFLICT (flight_id, ts) DO NOTHING";
 
 static void

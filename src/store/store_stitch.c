@@ -9,7 +9,9 @@
  *	   callsign), when it continues: the same connection (same logon_time),
  *	   or departure and arrival unchanged and seen after the grace cutoff
  *	   (strictly after).  Only the newest flight is a candidate: an older
- *	   one never revives.  The row comes with its aggregates;
+ *	   one never revives.  The newest is the highest flight_id (only the
+ *	   newest is ever continued), which the index (cid, callsign,
+ *	   flight_id) gives without a sort.  The row comes with its aggregates;
  *	2. one UPDATE of the continuing flights: last_seen, connection and plan
  *	   fields, and the aggregates advanced in C (flight_stats_step.c);
  *	3. one INSERT of the new flights (usually a handful), returning ids.
@@ -35,10 +37,12 @@
 
 static const char candidates_sql[] =
 "WITH inc AS ("
-"  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]),"
-"    pg_catalog.unnest($2::pg_catalog.int4[]), pg_catalog.unnest($3::pg_catalog.timestamptz[]),"
-"    pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.text[]))"
-"  WITH ORDINALITY AS i(callsign, cid, logon_time, departure, arrival, idx)"
+"  SELECT pg_catalog.unnest($1::pg_catalog.text[]) AS callsign,"
+"    pg_catalog.unnest($2::pg_catalog.int4[]) AS cid,"
+"    pg_catalog.unnest($3::pg_catalog.timestamptz[]) AS logon_time,"
+"    pg_catalog.unnest($4::pg_catalog.text[]) AS departure,"
+"    pg_catalog.unnest($5::pg_catalog.text[]) AS arrival,"
+"    pg_catalog.generate_series(1, pg_catalog.cardinality($1::pg_catalog.text[])) AS idx"
 ") "
 "SELECT i.idx, f.flight_id, f.plan_hash, f.logon_time OPERATOR(pg_catalog.=) i.logon_time,"
 "  f.snapshots, f.stats_first_ts, f.last_seen, f.last_latitude, f.last_longitude,"
@@ -47,7 +51,7 @@ static const char candidates_sql[] =
 "FROM inc i CROSS JOIN LATERAL ("
 "  SELECT f.* FROM vatsim.flights f"
 "  WHERE f.cid OPERATOR(pg_catalog.=) i.cid AND f.callsign OPERATOR(pg_catalog.=) i.callsign"
-"  ORDER BY f.last_seen DESC LIMIT 1) f "
+"  ORDER BY f.flight_id DESC LIMIT 1) f "
 "WHERE f.logon_time OPERATOR(pg_catalog.=) i.logon_time"
 "  OR (f.departure IS NOT DISTINCT FROM i.departure"
 "      AND f.arrival IS NOT DISTINCT FROM i.arrival"
@@ -180,10 +184,10 @@ find_candidates(const StitchKeys *keys, int n, TimestampTz ts, int grace_s)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[row];
 		bool		isnull;
-		int64		idx = DatumGetInt64(get_col(tup, SPI_tuptable->tupdesc, CA_IDX, &isnull));
+		int32		idx = DatumGetInt32(get_col(tup, SPI_tuptable->tupdesc, CA_IDX, &isnull));
 
 		if (idx < 1 || idx > n || found[idx - 1].found)
-			elog(ERROR, "flight stitching returned index " INT64_FORMAT, idx);
+			elog(ERROR, "flight stitching returned index %d", idx);
 		read_candidate(tup, SPI_tuptable->tupdesc, &found[idx - 1]);
 	}
 	SPI_freetuptable(SPI_tuptable);
@@ -282,7 +286,7 @@ prepare_writes(void)
 	{
 		initStringInfo(&sql);
 		appendStringInfoString(&sql, "WITH u AS (SELECT * FROM ");
-		vi_append_unnest_rows(&sql, row_columns, FR_NCOLUMNS, 2, "u", types + 1);
+		vi_append_unnest_rows(&sql, row_columns, FR_NCOLUMNS, 2, "u0", types + 1);
 		appendStringInfoString(&sql,
 							   "), ins AS (INSERT INTO vatsim.flights (cid, callsign, logon_time, "
 							   "first_seen, last_seen, departure, arrival, aircraft, plan_hash, "
