@@ -68,8 +68,9 @@ static SPIPlanPtr gap_plan;
  */
 static const char sessions_sql[] =
 "SELECT DISTINCT ON (u.idx) u.idx, s.session_id, COALESCE(t.range_nm, d.range_nm)"
-" FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]),"
-"   pg_catalog.unnest($2::pg_catalog.text[])) WITH ORDINALITY AS u(cid, callsign, idx)"
+" FROM (SELECT pg_catalog.unnest($1::pg_catalog.int4[]) AS cid,"
+"   pg_catalog.unnest($2::pg_catalog.text[]) AS callsign,"
+"   pg_catalog.generate_series(1::pg_catalog.int8, pg_catalog.cardinality($1::pg_catalog.int4[])) AS idx) AS u"
 " JOIN vatsim.controller_sessions s ON s.ended_at IS NULL"
 "   AND s.cid OPERATOR(pg_catalog.=) u.cid AND s.callsign OPERATOR(pg_catalog.=) u.callsign"
 " LEFT JOIN vatsim.controller_types t ON t.suffix OPERATOR(pg_catalog.=)"
@@ -87,10 +88,11 @@ static const char sessions_sql[] =
  */
 static const char update_sql[] =
 "WITH m AS ("
-"  SELECT * FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]),"
-"    pg_catalog.unnest($2::pg_catalog.int8[]), pg_catalog.unnest($3::pg_catalog.text[]),"
-"    pg_catalog.unnest($4::pg_catalog.text[]), pg_catalog.unnest($5::pg_catalog.int4[]))"
-"    AS m(flight_id, session_id, pilot_callsign, atc_callsign, khz)"
+"  SELECT pg_catalog.unnest($1::pg_catalog.int8[]) AS flight_id,"
+"    pg_catalog.unnest($2::pg_catalog.int8[]) AS session_id,"
+"    pg_catalog.unnest($3::pg_catalog.text[]) AS pilot_callsign,"
+"    pg_catalog.unnest($4::pg_catalog.text[]) AS atc_callsign,"
+"    pg_catalog.unnest($5::pg_catalog.int4[]) AS khz"
 "), j AS ("
 "  SELECT o.contact_id, m.flight_id, m.session_id, m.pilot_callsign, m.atc_callsign, m.khz"
 "  FROM (SELECT c.contact_id, c.flight_id, c.session_id, c.frequency_khz"
