@@ -2,7 +2,8 @@
 -- the same snapshots?  Compares, as multisets, the sector occupancy
 -- intervals (callsign, sector, entry and exit time, exit reason; vatsim's
 -- in every set, the plain side has VATSpy only), the flights (cid, callsign,
--- first and last seen) and the number of stored positions and snapshots.
+-- and the count, first and last time of their positions: the stitching
+-- across reconnects) and the number of stored positions and snapshots.
 -- Prints one line per item, then ERRORs (psql exits non-zero with
 -- ON_ERROR_STOP) listing the first differences when anything differs.
 -- Used by bench/side_by_side.sh and test/shell/14_plain_sql_bench.sh.
@@ -10,8 +11,10 @@
 CREATE TEMP VIEW check_items AS
 WITH ours_iv AS (SELECT callsign::text, sector, entry_time, exit_time, exit_reason FROM vatsim.sector_occupancy),
      plain_iv AS (SELECT callsign, sector, entry_time, exit_time, exit_reason FROM plain.sector_occupancy),
-     ours_fl AS (SELECT cid, callsign::text, first_seen, last_seen FROM vatsim.flights),
-     plain_fl AS (SELECT cid, callsign, first_seen, last_seen FROM plain.flights)
+     ours_fl AS (SELECT f.cid, f.callsign::text, count(p.ts) AS positions, min(p.ts) AS first, max(p.ts) AS last
+                 FROM vatsim.flights f LEFT JOIN vatsim.positions p USING (flight_id) GROUP BY f.flight_id),
+     plain_fl AS (SELECT f.cid, f.callsign, count(p.ts) AS positions, min(p.ts) AS first, max(p.ts) AS last
+                  FROM plain.flights f LEFT JOIN plain.positions p USING (flight_id) GROUP BY f.flight_id)
 SELECT 'intervals' AS item, (SELECT count(*) FROM ours_iv) AS ours, (SELECT count(*) FROM plain_iv) AS plain,
        (SELECT count(*) FROM (SELECT * FROM ours_iv EXCEPT ALL SELECT * FROM plain_iv) d) AS only_ours,
        (SELECT count(*) FROM (SELECT * FROM plain_iv EXCEPT ALL SELECT * FROM ours_iv) d) AS only_plain,
