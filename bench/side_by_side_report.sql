@@ -65,7 +65,7 @@ SELECT round((total_ms / :steps)::numeric, 2) AS "ms/snapshot", round((calls::nu
 FROM bench.stmts
 WHERE NOT toplevel AND query ~ 'vatsim\.' AND calls > 0
 ORDER BY total_ms DESC LIMIT 25;
-\echo The same for the plain side's statements (inside plain.ingest)
+\echo The same for the statements of the plain side (inside plain.ingest)
 SELECT round((total_ms / :steps)::numeric, 2) AS "ms/snapshot", round((calls::numeric / :steps), 1) AS calls,
        round(rows::numeric / calls, 0) AS "rows/call", round(wal_bytes / :steps / 1024, 0) AS "WAL kB",
        regexp_replace(left(regexp_replace(query, '\s+', ' ', 'g'), 120), '^\s+', '') AS statement
