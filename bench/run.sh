@@ -50,5 +50,9 @@ echo "== sector lookups against PostGIS, and the occupancy cost per snapshot (be
 bench/sectors.sh
 
 echo
+echo "== vatsim_ingest against the same cycle in plain SQL + PostGIS, side by side, and the profile (bench/side_by_side.sh)"
+bench/side_by_side.sh
+
+echo
 echo "== the analytics step per snapshot: contacts, flight aggregates, movements, summaries (bench/analytics.sh)"
 bench/analytics.sh
