@@ -150,6 +150,10 @@ class BadRequest(Exception):
 
 class FeedServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    # server_close() would otherwise join every request thread, and a
+    # stalled response (the slow-feed tests) never ends: the process would
+    # outlive its test run, holding whatever it inherited.
+    block_on_close = False
     allow_reuse_address = True
     request_queue_size = 64
 

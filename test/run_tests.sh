@@ -48,7 +48,12 @@ cat "$LOGS/fetch.log"
 python3 test/feed_server.py --fixtures "$FIXTURES" --port 0 --port-file "$LOGS/port" \
 	--log "$LOGS/feed_server.log" &
 SERVER_PID=$!
-trap 'kill $SERVER_PID 2>/dev/null; rm -rf "$FIXTURES"' EXIT
+stop_server() {
+	kill "$SERVER_PID" 2>/dev/null || return 0
+	for _ in $(seq 50); do kill -0 "$SERVER_PID" 2>/dev/null || return 0; sleep 0.1; done
+	kill -9 "$SERVER_PID" 2>/dev/null || true
+}
+trap 'stop_server; rm -rf "$FIXTURES"' EXIT
 for _ in $(seq 100); do [ -s "$LOGS/port" ] && break; sleep 0.1; done
 [ -s "$LOGS/port" ] || fail "test/feed_server.py did not start"
 export FEED_SERVER_URL="http://127.0.0.1:$(cat "$LOGS/port")"
