@@ -50,6 +50,13 @@ extern void vi_store_controller_sessions(const FeedDocument *doc, TimestampTz ts
 extern int64 *vi_store_pilots(const FeedDocument *doc, TimestampTz ts,
 						   int reconnect_grace_s, int *positions);
 
+/*
+ * Daily partitions (partitions.c): the UTC day of ts has a partition in every
+ * registered history table, created if missing; no statement when the day is
+ * already known to this backend.
+ */
+extern void vi_partitions_ready(TimestampTz ts);
+
 /* Transceivers feed, current state; returns the rows stored. */
 struct TransceiversDocument;
 extern int	vi_store_transceivers(const struct TransceiversDocument *doc);
