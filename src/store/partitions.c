@@ -11,7 +11,8 @@
  * checked.  It is a cache only: a relcache invalidation of a registered
  * table (ATTACH or DETACH of a partition, in any backend) or of the
  * registry (its trigger) empties it, and the next snapshot asks the
- * catalogue again through vatsim.ensure_partitions().  Each snapshot first
+ * catalogue again through vatsim.ensure_partitions(), run as the tables'
+ * owner (so a loader role needs no rights beyond writing them).  Each snapshot first
  * takes ROW EXCLUSIVE on the registered tables, which it would take to
  * write them anyway: taking a lock reads the pending invalidations, and
  * while it is held no partition can be detached (retention needs ACCESS
@@ -23,6 +24,7 @@
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "utils/inval.h"
 #include "utils/rel.h"
@@ -41,6 +43,7 @@ static bool registry_valid = false;
 static Oid	registry_oid = InvalidOid;
 static int	nparents = 0;
 static Oid	parents[MAX_PARTITIONED];
+static Oid	owner = InvalidOid;	/* of the registered tables: creates days */
 static int	nknown = 0;
 static int	next_known = 0;
 static int64 known_days[KNOWN_DAYS];
@@ -84,9 +87,10 @@ load_registry(void)
 	uint64		row;
 
 	vi_store_prepare(&registry_plan,
-					 "SELECT r.oid, p.relation::pg_catalog.oid "
+					 "SELECT r.oid, p.relation::pg_catalog.oid, c.relowner "
 					 "FROM (SELECT 'vatsim.partitioned_tables'::pg_catalog.regclass::pg_catalog.oid) AS r(oid) "
-					 "LEFT JOIN vatsim.partitioned_tables p ON true",
+					 "LEFT JOIN vatsim.partitioned_tables p ON true "
+					 "LEFT JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) p.relation",
 					 0, NULL);
 	vi_store_execute(registry_plan, NULL, SPI_OK_SELECT);
 	if (SPI_processed > MAX_PARTITIONED)
@@ -106,8 +110,11 @@ load_registry(void)
 		registry_oid = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[row],
 													  SPI_tuptable->tupdesc, 1, &isnull));
 		parent = SPI_getbinval(SPI_tuptable->vals[row], SPI_tuptable->tupdesc, 2, &isnull);
-		if (!isnull)			/* an empty registry gives one row of NULL */
-			parents[nparents++] = DatumGetObjectId(parent);
+		if (isnull)				/* an empty registry gives one row of NULL */
+			continue;
+		parents[nparents++] = DatumGetObjectId(parent);
+		owner = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[row],
+											   SPI_tuptable->tupdesc, 3, &isnull));
 	}
 	registry_valid = true;
 }
@@ -138,6 +145,8 @@ vi_partitions_ready(TimestampTz ts)
 	static const Oid types[] = {TIMESTAMPTZOID};
 	int64		day = ts / USECS_PER_DAY - (ts % USECS_PER_DAY < 0 ? 1 : 0);
 	Datum		values[1];
+	Oid			save_userid;
+	int			save_sec_context;
 	int			i;
 
 	if (!callback_registered)
@@ -159,12 +168,21 @@ vi_partitions_ready(TimestampTz ts)
 	if (nparents == 0 || day_known(day))
 		return;
 
-	/* the catalogue is the truth: create the day where it is missing */
+	/*
+	 * The catalogue is the truth: create the day where it is missing, as the
+	 * owner of the tables (a loader role that may write positions need not
+	 * own them; REFRESH MATERIALIZED VIEW switches the same way).  An error
+	 * restores the caller's identity with the transaction.
+	 */
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(owner, save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
 	vi_store_prepare(&ensure_plan,
 					 "SELECT vatsim.ensure_partitions('0'::pg_catalog.interval, $1)",
 					 lengthof(types), types);
 	values[0] = TimestampTzGetDatum(ts);
 	vi_store_execute(ensure_plan, values, SPI_OK_SELECT);
+	SetUserIdAndSecContext(save_userid, save_sec_context);
 	remember_day(day);
 }
 

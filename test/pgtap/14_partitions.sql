@@ -8,13 +8,14 @@
 -- flight_track); retention drops exactly one partition per call, the
 -- oldest, never one with a row at or after the cutoff nor today's; a
 -- registered table must be range-partitioned on a timestamptz column; a
--- plain role cannot call the manager.
+-- plain role cannot call the manager, and a loader role's snapshot of a new
+-- day still gets its partition.
 \set ON_ERROR_STOP 1
 BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION vatsim_ingest;
 SET client_min_messages = error;
-SELECT plan(38);
+SELECT plan(41);
 
 \i test/sql/synthetic.sql
 
@@ -156,6 +157,22 @@ SELECT is((SELECT count(*) FROM unnest(ARRAY['vatsim.ensure_partitions(interval,
 SET ROLE vi_plain_14;
 SELECT throws_ok($$SELECT vatsim.drop_partitions(now())$$, '42501', NULL, 'a plain role calling drop_partitions is refused');
 RESET ROLE;
+
+-- a loader role (EXECUTE on ingest and rights on the tables, not their
+-- owner) backfills a day without a partition: the ingest makes it, as the
+-- tables' owner
+CREATE ROLE vi_loader_14;
+GRANT USAGE ON SCHEMA vatsim TO vi_loader_14;
+GRANT EXECUTE ON FUNCTION vatsim.ingest(text, text) TO vi_loader_14;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA vatsim TO vi_loader_14;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA vatsim TO vi_loader_14;
+SET ROLE vi_loader_14;
+SELECT lives_ok($$SELECT pg_temp.snap(3 * 86400, pg_temp.p('AAA1', 10.7, 10, 300))$$,
+                'a loader role ingests the first snapshot of a day without a partition');
+RESET ROLE;
+SELECT is((SELECT pg_get_userbyid(c.relowner) = current_user FROM vatsim.history_partitions h JOIN pg_class c ON c.oid = h.partition
+           WHERE h.day = '2024-01-04'), true, 'its partition was made, owned by the tables'' owner');
+SELECT is((SELECT count(*) FROM vatsim.positions WHERE ts = pg_temp.t(3 * 86400)), 1::bigint, 'and holds the position');
 
 SELECT * FROM finish();
 ROLLBACK;
