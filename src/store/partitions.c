@@ -12,11 +12,12 @@
  * table (ATTACH or DETACH of a partition, in any backend) or of the
  * registry (its trigger) empties it, and the next snapshot asks the
  * catalogue again through vatsim.ensure_partitions(), run as the tables'
- * owner (so a loader role needs no rights beyond writing them).  Each snapshot first
- * takes ROW EXCLUSIVE on the registered tables, which it would take to
- * write them anyway: taking a lock reads the pending invalidations, and
- * while it is held no partition can be detached (retention needs ACCESS
- * EXCLUSIVE), so a day found present stays present until commit.
+ * owner (so a loader role needs no rights beyond writing them).  Each
+ * snapshot first takes ROW EXCLUSIVE on the registered tables, which it
+ * would take to write them anyway: taking a lock reads the pending
+ * invalidations, and while it is held no partition can be detached
+ * (retention needs ACCESS EXCLUSIVE), so a day found present stays present
+ * until commit.
  */
 #include "postgres.h"
 
