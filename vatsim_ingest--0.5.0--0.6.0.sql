@@ -58,6 +58,9 @@ UPDATE vatsim.flights f SET
     airborne_contact_us = s.airborne_contact_us, snapshots = s.snapshots
 FROM vatsim.flight_stats s
 WHERE s.flight_id = f.flight_id;
+-- Out of the extension first: that also takes it off pg_extension's list
+-- of tables pg_dump dumps (a plain DROP would leave a stale entry).
+ALTER EXTENSION vatsim_ingest DROP TABLE vatsim.flight_stats;
 DROP TABLE vatsim.flight_stats;
 
 -- The flights that may end: aggregates open and absent from the newest
@@ -160,6 +163,11 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION vatsim.summarise_flights(bigint[], text[], timestamptz) IS 'Write (or replace) the summaries of flights that ended, from their aggregates (vatsim.flights) and their intervals, and close their aggregates (called by the ingest)';
+-- The ingest calls it with the caller's rights, so a loader role (EXECUTE on
+-- vatsim.ingest and write access to the tables, see README "Privileges")
+-- must be able to execute it; it runs with its caller's rights (no SECURITY
+-- DEFINER), so it writes nothing its caller could not write anyway.
+GRANT EXECUTE ON FUNCTION vatsim.summarise_flights(bigint[], text[], timestamptz) TO PUBLIC;
 
 -- (end of flight aggregates part)
 
@@ -181,6 +189,280 @@ COMMENT ON FUNCTION vatsim.summarise_flights(bigint[], text[], timestamptz) IS '
 -- ---------------------------------------------------------------------------
 -- Bounded history: daily partitions and retention
 -- ---------------------------------------------------------------------------
+
+-- History tables grow by about 2 M rows a day (positions at x1): they are
+-- partitioned by day (UTC) with native declarative partitioning, so that
+-- retention is a DROP TABLE of one day instead of a DELETE of millions of
+-- rows, and readers with a time bound touch only their days.  pg_partman
+-- would add a dependency (and its own worker) for the two things needed
+-- here: create a day ahead, drop a day behind.
+--
+-- Partitions live in a schema of their own, vatsim_partitions, named
+-- <table>_pYYYYMMDD, and are created at run time (not by this script,
+-- except for the days an upgraded database already holds, which are handed
+-- back to the database below): they are ordinary tables that pg_dump writes
+-- with their rows, attached to the extension's parent.
+CREATE SCHEMA vatsim_partitions;
+COMMENT ON SCHEMA vatsim_partitions IS 'Daily partitions of the history tables registered in vatsim.partitioned_tables (read them through their parent)';
+
+-- The registry: one row per daily-partitioned table.  Its rows come from the
+-- extension's scripts (a table built later is registered with one INSERT),
+-- so it is not dumped: CREATE EXTENSION writes them again.
+CREATE TABLE vatsim.partitioned_tables (
+    relation         regclass PRIMARY KEY,
+    partition_column name NOT NULL
+);
+COMMENT ON TABLE vatsim.partitioned_tables IS 'History tables partitioned by day (UTC) on a timestamptz column: the ingest creates the day of each snapshot, the worker creates days ahead and drops those older than vatsim_ingest.retention';
+COMMENT ON COLUMN vatsim.partitioned_tables.relation IS 'The partitioned table (PARTITION BY RANGE on partition_column)';
+COMMENT ON COLUMN vatsim.partitioned_tables.partition_column IS 'Its timestamptz partition key column';
+GRANT SELECT ON vatsim.partitioned_tables TO vatsim_reader;
+
+-- A registered table must be range-partitioned on exactly that column.
+CREATE FUNCTION vatsim.check_partitioned_table() RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    key_column name;
+    key_type   regtype;
+BEGIN
+    SELECT a.attname, a.atttypid::regtype INTO key_column, key_type
+    FROM pg_catalog.pg_partitioned_table pt
+    JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) pt.partrelid
+                                  AND a.attnum OPERATOR(pg_catalog.=) pt.partattrs[0]
+    WHERE pt.partrelid OPERATOR(pg_catalog.=) NEW.relation
+      AND pt.partstrat OPERATOR(pg_catalog.=) 'r' AND pt.partnatts OPERATOR(pg_catalog.=) 1;
+    IF key_column IS DISTINCT FROM NEW.partition_column
+       OR key_type IS DISTINCT FROM 'timestamp with time zone'::pg_catalog.regtype THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'invalid_table_definition',
+            MESSAGE = pg_catalog.format('cannot register %s for daily partitions', NEW.relation),
+            DETAIL = pg_catalog.format('A registered table must be PARTITION BY RANGE (%I) on that one timestamptz column; its key is %s.',
+                                       NEW.partition_column,
+                                       coalesce(pg_catalog.pg_get_partkeydef(NEW.relation), 'none (not partitioned)')),
+            HINT = 'Create the table with PARTITION BY RANGE (<timestamptz column>), then register it.';
+    END IF;
+    RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION vatsim.check_partitioned_table() IS 'Trigger of vatsim.partitioned_tables: a registered table is range-partitioned on its one timestamptz partition_column';
+REVOKE ALL ON FUNCTION vatsim.check_partitioned_table() FROM PUBLIC;
+CREATE TRIGGER partitioned_tables_check BEFORE INSERT OR UPDATE ON vatsim.partitioned_tables
+    FOR EACH ROW EXECUTE FUNCTION vatsim.check_partitioned_table();
+
+-- Backends cache the registry and the days they have seen partitioned; a
+-- change of the registry tells them to forget it.
+CREATE FUNCTION vatsim.partitioned_tables_changed() RETURNS trigger
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'vatsim_partitioned_tables_changed';
+COMMENT ON FUNCTION vatsim.partitioned_tables_changed() IS 'Trigger of vatsim.partitioned_tables: every backend forgets its cache of the registry and of the days already partitioned';
+REVOKE ALL ON FUNCTION vatsim.partitioned_tables_changed() FROM PUBLIC;
+CREATE TRIGGER partitioned_tables_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON vatsim.partitioned_tables
+    FOR EACH STATEMENT EXECUTE FUNCTION vatsim.partitioned_tables_changed();
+
+-- What the partition manager did: a row per partition created or dropped,
+-- and per retention step that could not get its lock or failed.
+CREATE TABLE vatsim.partition_log (
+    log_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    logged_at   timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    relation    text,
+    partition   text,
+    action      text NOT NULL CHECK (action IN ('created', 'dropped', 'busy', 'failed')),
+    day         date,
+    detail      text
+);
+CREATE INDEX partition_log_logged_at_idx ON vatsim.partition_log (logged_at);
+COMMENT ON TABLE vatsim.partition_log IS 'Daily partitions created and dropped, and retention steps that waited in vain for a lock (busy) or failed; the worker keeps vatsim_ingest.run_log_retention of it';
+COMMENT ON COLUMN vatsim.partition_log.log_id IS 'Row identifier';
+COMMENT ON COLUMN vatsim.partition_log.logged_at IS 'When it happened (clock time)';
+COMMENT ON COLUMN vatsim.partition_log.relation IS 'The partitioned table (NULL: a step of the worker that failed as a whole)';
+COMMENT ON COLUMN vatsim.partition_log.partition IS 'The partition, schema-qualified (NULL when none was touched)';
+COMMENT ON COLUMN vatsim.partition_log.action IS 'created, dropped, busy (the lock on the parent was not granted within the step''s lock_timeout: tried again next cycle) or failed';
+COMMENT ON COLUMN vatsim.partition_log.day IS 'The UTC day the partition holds';
+COMMENT ON COLUMN vatsim.partition_log.detail IS 'Rows dropped (an estimate), or why the step failed';
+SELECT pg_catalog.pg_extension_config_dump('vatsim.partition_log', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('vatsim.partition_log', 'log_id'), '');
+GRANT SELECT ON vatsim.partition_log TO vatsim_reader;
+
+-- The partitions of the registered tables, with their UTC day.
+CREATE VIEW vatsim.history_partitions AS
+SELECT t.relation, c.oid::pg_catalog.regclass AS partition,
+       pg_catalog.to_date(pg_catalog.right(c.relname::text, 8), 'YYYYMMDD') AS day,
+       pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS bounds,
+       NULLIF(c.reltuples, -1)::bigint AS estimated_rows,
+       pg_catalog.pg_total_relation_size(c.oid) AS bytes
+FROM vatsim.partitioned_tables t
+JOIN pg_catalog.pg_inherits i ON i.inhparent OPERATOR(pg_catalog.=) t.relation
+JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.inhrelid
+WHERE c.relnamespace OPERATOR(pg_catalog.=) 'vatsim_partitions'::pg_catalog.regnamespace
+  AND c.relname::text OPERATOR(pg_catalog.~) '_p[0-9]{8}$';
+COMMENT ON VIEW vatsim.history_partitions IS 'Daily partitions of the registered history tables: day (UTC), bounds, estimated rows (NULL until analysed), bytes with indexes';
+GRANT SELECT ON vatsim.history_partitions TO vatsim_reader;
+
+-- One day's partition of one table, unless it exists: a plain table built
+-- LIKE the parent, then attached.  ATTACH takes SHARE UPDATE EXCLUSIVE on
+-- the parent, which readers and writers do not wait for (CREATE TABLE ...
+-- PARTITION OF would take ACCESS EXCLUSIVE); the lock also serialises two
+-- sessions creating the same day.
+CREATE FUNCTION vatsim.create_day_partition(parent regclass, day date) RETURNS boolean
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'
+AS $$
+DECLARE
+    part name;
+BEGIN
+    IF parent IS NULL OR day IS NULL OR NOT pg_catalog.isfinite(day) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'cannot create a daily partition without a table and a finite day',
+            DETAIL = pg_catalog.format('Table %s, day %s.', coalesce(parent::text, 'NULL'), coalesce(day::text, 'NULL')),
+            HINT = 'Pass a table of vatsim.partitioned_tables and a date.';
+    END IF;
+    part := pg_catalog.format('%s_p%s', (SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) parent),
+                              pg_catalog.to_char(day, 'YYYYMMDD'));
+    IF pg_catalog.to_regclass(pg_catalog.format('vatsim_partitions.%I', part)) IS NOT NULL THEN
+        RETURN false;
+    END IF;
+    EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE UPDATE EXCLUSIVE MODE', parent);
+    -- another session may have created it while this one waited
+    IF pg_catalog.to_regclass(pg_catalog.format('vatsim_partitions.%I', part)) IS NOT NULL THEN
+        RETURN false;
+    END IF;
+    EXECUTE pg_catalog.format('CREATE TABLE vatsim_partitions.%I (LIKE %s INCLUDING ALL)', part, parent);
+    EXECUTE pg_catalog.format('COMMENT ON TABLE vatsim_partitions.%I IS %L', part,
+                              pg_catalog.format('%s, the UTC day %s', parent, day));
+    EXECUTE pg_catalog.format('ALTER TABLE %s ATTACH PARTITION vatsim_partitions.%I FOR VALUES FROM (%L) TO (%L)',
+                              parent, part, day::timestamp AT TIME ZONE 'UTC',
+                              (day OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE 'UTC');
+    INSERT INTO vatsim.partition_log (relation, partition, action, day)
+    VALUES (parent::text, pg_catalog.format('vatsim_partitions.%I', part), 'created', day);
+    RETURN true;
+END
+$$;
+COMMENT ON FUNCTION vatsim.create_day_partition(regclass, date) IS 'Create the partition of one UTC day of a registered table unless it exists (true: created)';
+REVOKE ALL ON FUNCTION vatsim.create_day_partition(regclass, date) FROM PUBLIC;
+
+CREATE FUNCTION vatsim.ensure_partitions(ahead interval DEFAULT '2 days', at timestamptz DEFAULT pg_catalog.now())
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    first_day date;
+    last_day  date;
+    t         regclass;
+    d         date;
+    created   integer := 0;
+BEGIN
+    IF ahead IS NULL OR at IS NULL OR ahead OPERATOR(pg_catalog.<) '0'::interval
+       OR NOT pg_catalog.isfinite(at) THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'cannot ensure daily partitions for this range',
+            DETAIL = pg_catalog.format('ahead is %s and at is %s; ahead must be 0 or more and at a finite time.',
+                                       coalesce(ahead::text, 'NULL'), coalesce(at::text, 'NULL')),
+            HINT = 'For example vatsim.ensure_partitions(''2 days'').';
+    END IF;
+    first_day := (at AT TIME ZONE 'UTC')::date;
+    last_day := ((at OPERATOR(pg_catalog.+) ahead) AT TIME ZONE 'UTC')::date;
+    IF last_day OPERATOR(pg_catalog.-) first_day OPERATOR(pg_catalog.>) 366 THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'cannot ensure daily partitions more than 366 days ahead',
+            DETAIL = pg_catalog.format('ahead is %s.', ahead),
+            HINT = 'Partitions are created a few days ahead; the worker keeps them coming.';
+    END IF;
+    FOR t IN SELECT p.relation FROM vatsim.partitioned_tables p ORDER BY p.relation::text LOOP
+        d := first_day;
+        WHILE d OPERATOR(pg_catalog.<=) last_day LOOP
+            IF vatsim.create_day_partition(t, d) THEN
+                created := created OPERATOR(pg_catalog.+) 1;
+            END IF;
+            d := d OPERATOR(pg_catalog.+) 1;
+        END LOOP;
+    END LOOP;
+    RETURN created;
+END
+$$;
+COMMENT ON FUNCTION vatsim.ensure_partitions(interval, timestamptz) IS 'Create the missing daily partitions of every registered table from the UTC day of at (default now) to the day of at + ahead; returns how many were created';
+REVOKE ALL ON FUNCTION vatsim.ensure_partitions(interval, timestamptz) FROM PUBLIC;
+
+-- Retention: the oldest partition whose whole day lies before older_than,
+-- never today's (UTC) or later, detached then dropped; one per call, so the
+-- ACCESS EXCLUSIVE lock DETACH takes on the parent is held for one small
+-- drop only.  Returns the partition dropped, or NULL.
+CREATE FUNCTION vatsim.drop_partitions(older_than timestamptz) RETURNS text
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    victim record;
+BEGIN
+    IF older_than IS NULL THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'cannot drop daily partitions older than NULL',
+            HINT = 'For example vatsim.drop_partitions(now() - interval ''30 days'').';
+    END IF;
+    SELECT h.relation, h.partition, h.partition::text AS name, h.day, h.estimated_rows INTO victim
+    FROM vatsim.history_partitions h
+    WHERE (h.day OPERATOR(pg_catalog.+) 1)::timestamp AT TIME ZONE 'UTC' OPERATOR(pg_catalog.<=) older_than
+      AND h.day OPERATOR(pg_catalog.<) (pg_catalog.now() AT TIME ZONE 'UTC')::date
+    ORDER BY h.day, h.relation::text
+    LIMIT 1;
+    IF NOT FOUND THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE pg_catalog.format('ALTER TABLE %s DETACH PARTITION %s', victim.relation, victim.partition);
+    EXECUTE pg_catalog.format('DROP TABLE %s', victim.partition);
+    INSERT INTO vatsim.partition_log (relation, partition, action, day, detail)
+    VALUES (victim.relation::text, victim.name, 'dropped', victim.day,
+            CASE WHEN victim.estimated_rows IS NULL THEN 'rows not counted yet (never analysed)'
+                 ELSE pg_catalog.format('about %s rows', victim.estimated_rows) END);
+    RETURN victim.name;
+END
+$$;
+COMMENT ON FUNCTION vatsim.drop_partitions(timestamptz) IS 'Retention: detach and drop the ONE oldest daily partition whose whole UTC day lies before older_than (never today''s or a later one); returns its name, or NULL when none qualifies';
+REVOKE ALL ON FUNCTION vatsim.drop_partitions(timestamptz) FROM PUBLIC;
+
+-- vatsim.positions becomes partitioned by day on ts.  An upgraded database
+-- may hold a large positions table: the partitions of its days are created,
+-- the rows moved in one INSERT ... SELECT, and the old table dropped.
+ALTER EXTENSION vatsim_ingest DROP TABLE vatsim.positions;
+ALTER TABLE vatsim.positions RENAME TO positions_unpartitioned;
+ALTER INDEX vatsim.positions_pkey RENAME TO positions_unpartitioned_pkey;
+
+-- The same columns, key and comments (LIKE ... INCLUDING ALL), by day.
+CREATE TABLE vatsim.positions (LIKE vatsim.positions_unpartitioned INCLUDING ALL)
+    PARTITION BY RANGE (ts);
+-- No foreign key to flights: an RI check per position row would double the
+-- cost of every snapshot; the ingest writes flight and positions together.
+COMMENT ON TABLE vatsim.positions IS 'Position history: one row per flight per snapshot (partitioned by UTC day on ts, in vatsim_partitions)';
+-- pg_dump writes the rows of each partition (ordinary tables); the parent
+-- holds none, but stays marked as the other history tables are.
+SELECT pg_catalog.pg_extension_config_dump('vatsim.positions', '');
+GRANT SELECT ON vatsim.positions TO vatsim_reader;
+INSERT INTO vatsim.partitioned_tables (relation, partition_column) VALUES ('vatsim.positions', 'ts');
+
+DO $$
+DECLARE
+    d    date;
+    part regclass;
+BEGIN
+    FOR d IN SELECT DISTINCT (u.ts AT TIME ZONE 'UTC')::date FROM vatsim.positions_unpartitioned u LOOP
+        PERFORM vatsim.create_day_partition('vatsim.positions', d);
+    END LOOP;
+    -- created by this script, they would be members of the extension, which
+    -- pg_dump leaves out: they belong to the database, like later days
+    FOR part IN SELECT i.inhrelid::regclass FROM pg_catalog.pg_inherits i
+                WHERE i.inhparent OPERATOR(pg_catalog.=) 'vatsim.positions'::regclass LOOP
+        EXECUTE pg_catalog.format('ALTER EXTENSION vatsim_ingest DROP TABLE %s', part);
+    END LOOP;
+END
+$$;
+INSERT INTO vatsim.positions SELECT * FROM vatsim.positions_unpartitioned;
+DROP TABLE vatsim.positions_unpartitioned;
 
 -- (end of daily partitions part)
 

@@ -9,17 +9,17 @@ WHERE extname = 'vatsim_ingest';
 -- every table, column and function carries a comment
 SELECT c.relname AS table_without_comment
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'vatsim' AND c.relkind = 'r' AND obj_description(c.oid, 'pg_class') IS NULL;
+WHERE n.nspname = 'vatsim' AND c.relkind IN ('r', 'p') AND obj_description(c.oid, 'pg_class') IS NULL;
 SELECT c.relname, a.attname AS column_without_comment
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-WHERE n.nspname = 'vatsim' AND c.relkind = 'r' AND col_description(c.oid, a.attnum) IS NULL;
+WHERE n.nspname = 'vatsim' AND c.relkind IN ('r', 'p') AND col_description(c.oid, a.attnum) IS NULL;
 SELECT p.proname AS function_without_comment
 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 WHERE n.nspname = 'vatsim' AND obj_description(p.oid, 'pg_proc') IS NULL;
 SELECT c.relname AS table, obj_description(c.oid, 'pg_class') AS comment
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'vatsim' AND c.relkind = 'r' ORDER BY 1;
+WHERE n.nspname = 'vatsim' AND c.relkind IN ('r', 'p') ORDER BY 1;
 
 -- settings, with their defaults and units
 SELECT name, boot_val AS default, unit, context, vartype

@@ -41,6 +41,8 @@ int			vi_connect_timeout_ms = 5000;
 int			vi_timeout_ms = 10000;
 int			vi_backoff_max_ms = 300000;
 int			vi_run_log_retention_s = 7 * 24 * 3600;
+int			vi_retention_s = 0;
+int			vi_partitions_ahead_s = 2 * 24 * 3600;
 bool		vi_allow_file_urls = false;
 char	   *vi_region = NULL;
 char	   *vi_occupancy_sets = NULL;
@@ -175,6 +177,16 @@ define_worker_settings(void)
 							"How long rows of vatsim.runs are kept.",
 							NULL,
 							&vi_run_log_retention_s, 7 * 24 * 3600, 60, INT_MAX,
+							PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.retention",
+							"How long history is kept: the worker drops daily partitions older than this, one per cycle (0 keeps everything).",
+							"Applies to the tables of vatsim.partitioned_tables (vatsim.positions); whole UTC days only, never today's.",
+							&vi_retention_s, 0, 0, INT_MAX,
+							PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("vatsim_ingest.partitions_ahead",
+							"How far ahead the worker creates daily partitions after each cycle.",
+							"Today's partition and those of the days up to now plus this.",
+							&vi_partitions_ahead_s, 2 * 24 * 3600, 0, 366 * 24 * 3600,
 							PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
 	DefineCustomBoolVariable("vatsim_ingest.allow_file_urls",
 							 "Whether feed URLs may be file:// URLs (for replaying files).",

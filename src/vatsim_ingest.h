@@ -26,6 +26,9 @@ extern int	vi_connect_timeout_ms;
 extern int	vi_timeout_ms;
 extern int	vi_backoff_max_ms;
 extern int	vi_run_log_retention_s;
+/* vatsim_ingest.retention, partitions_ahead: seconds (daily partitions) */
+extern int	vi_retention_s;
+extern int	vi_partitions_ahead_s;
 extern bool vi_allow_file_urls;
 
 /* Sectors and occupancy */

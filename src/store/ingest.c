@@ -472,6 +472,7 @@ vi_ingest_document(const char *data, size_t len,
 		AnalyticsInput in;
 		PilotFlights flights;
 
+		vi_partitions_ready(ts);
 		vi_store_current_state(&doc, ts);
 		if (trx != NULL)
 			result->transceivers = vi_store_transceivers(trx);

@@ -79,6 +79,13 @@ typedef PilotFlights StitchResult;
 extern void vi_stitch_flights(const FeedDocument *doc, const StitchKeys *keys,
 							  TimestampTz ts, int grace_s, StitchResult *out);
 
+/*
+ * Daily partitions (partitions.c): the UTC day of ts has a partition in every
+ * registered history table, created if missing; no statement when the day is
+ * already known to this backend.
+ */
+extern void vi_partitions_ready(TimestampTz ts);
+
 /* Transceivers feed, current state; returns the rows stored. */
 struct TransceiversDocument;
 extern int	vi_store_transceivers(const struct TransceiversDocument *doc);

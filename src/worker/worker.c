@@ -360,6 +360,108 @@ store_cycle(const FetchResponse *feed, const TransceiversDocument *trx,
 }
 
 /*
+ * Daily partitions, after a cycle that stored a snapshot or found the feed
+ * unchanged (a failed one may be a database that refuses): create today's
+ * and the next vatsim_ingest.partitions_ahead of them, then, when
+ * vatsim_ingest.retention is set, drop at most one partition older than it.
+ * Each is a transaction of its own whose locks wait at most
+ * PARTITION_LOCK_TIMEOUT_MS: DETACH needs ACCESS EXCLUSIVE on the parent,
+ * and while it waits behind a long reader every later reader and snapshot
+ * would queue behind it.  A step that cannot get its lock gives up, says so
+ * (vatsim.partition_log, action busy) and is tried again next cycle.
+ */
+#define PARTITION_LOCK_TIMEOUT_MS "200"
+
+static void
+partition_log_alone(const char *action, const char *detail)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		Datum		values[2];
+		Oid			types[2] = {TEXTOID, TEXTOID};
+
+		begin_worker_transaction();
+		SPI_connect();
+		values[0] = CStringGetTextDatum(action);
+		values[1] = CStringGetTextDatum(detail);
+		if (SPI_execute_with_args("INSERT INTO vatsim.partition_log (action, detail) VALUES ($1, $2)",
+								  2, types, values, NULL, false, 0) != SPI_OK_INSERT)
+			elog(ERROR, "could not insert into vatsim.partition_log");
+		SPI_finish();
+		commit_worker_transaction(cxt);
+	}
+	PG_CATCH();
+	{
+		FreeErrorData(catch_and_abort(cxt));
+	}
+	PG_END_TRY();
+}
+
+static void
+partition_statement(const char *what, const char *sql, int seconds)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+	ErrorData  *edata;
+	bool		busy;
+	char		detail[CYCLE_ERROR_LEN];
+
+	PG_TRY();
+	{
+		Oid			types[2] = {INT4OID, INT4OID};
+		Datum		values[2];
+
+		begin_worker_transaction();
+		(void) set_config_option("lock_timeout", PARTITION_LOCK_TIMEOUT_MS,
+								 PGC_SUSET, PGC_S_SESSION, GUC_ACTION_LOCAL,
+								 true, 0, false);
+		SPI_connect();
+		values[0] = Int32GetDatum(seconds);
+		values[1] = Int32GetDatum(vi_run_log_retention_s);
+		if (SPI_execute_with_args(sql, 2, types, values, NULL, false, 0) != SPI_OK_SELECT)
+			elog(ERROR, "could not %s daily partitions", what);
+		SPI_finish();
+		commit_worker_transaction(cxt);
+		return;
+	}
+	PG_CATCH();
+	{
+		edata = catch_and_abort(cxt);
+	}
+	PG_END_TRY();
+
+	busy = edata->sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE;
+	snprintf(detail, sizeof(detail), "%s daily partitions: %s", what, edata->message);
+	ereport(busy ? LOG : WARNING,
+			errcode(edata->sqlerrcode),
+			busy ? errmsg("could not %s daily partitions: a lock on the table was not granted within " PARTITION_LOCK_TIMEOUT_MS " ms", what)
+			: errmsg("could not %s daily partitions", what),
+			errdetail_internal("%s", edata->message),
+			busy ? errhint("A long query holds it; the worker tries again after the next cycle.") : 0);
+	FreeErrorData(edata);
+	partition_log_alone(busy ? "busy" : "failed", detail);
+}
+
+static void
+partition_step(void)
+{
+	vi_status_set_state("partitions");
+	/* $2: vatsim.partition_log is kept as long as vatsim.runs */
+	partition_statement("create",
+						"WITH trim AS (DELETE FROM vatsim.partition_log WHERE logged_at "
+						"OPERATOR(pg_catalog.<) (pg_catalog.now() OPERATOR(pg_catalog.-) "
+						"pg_catalog.make_interval(secs => $2))) "
+						"SELECT vatsim.ensure_partitions(pg_catalog.make_interval(secs => $1))",
+						vi_partitions_ahead_s);
+	if (vi_retention_s > 0)
+		partition_statement("drop",
+							"SELECT vatsim.drop_partitions(pg_catalog.now() OPERATOR(pg_catalog.-) "
+							"pg_catalog.make_interval(secs => $1))",
+							vi_retention_s);
+}
+
+/*
  * The transceivers feed is secondary: when it cannot be fetched or parsed
  * the cycle stores the main feed without it and says why in the server log.
  */
@@ -673,6 +775,9 @@ vatsim_worker_main(Datum main_arg)
 		serving = vi_status_cycle_starting(now);
 		old = MemoryContextSwitchTo(cycle_cxt);
 		run_cycle(&outcome);
+		/* a database that refused the snapshot would refuse this too */
+		if (outcome.result == CYCLE_OK || outcome.result == CYCLE_UNCHANGED)
+			partition_step();
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(cycle_cxt);
 		pgstat_report_stat(false);

@@ -244,6 +244,7 @@ WITH cs AS (SELECT callsign, cid FROM vatsim.pilots ORDER BY callsign OFFSET 5 L
            SELECT cid, callsign, '2020-01-01 00:00+00', '2020-01-01 00:00+00', '2020-01-01 00:02+00', 'HAND', 'MADE', 'B738', 'offline'
            FROM cs RETURNING flight_id, callsign)
 SELECT f.*, (SELECT p.flight_id FROM vatsim.pilots p WHERE p.callsign = f.callsign) AS online_flight FROM f;
+SELECT vatsim.ensure_partitions('0', '2020-01-01');   -- positions by hand need their day's partition
 INSERT INTO vatsim.positions (flight_id, ts, latitude, longitude, altitude, groundspeed)
 SELECT h.flight_id, v.ts, v.lat, v.lon, v.alt, v.gs FROM hand h,
        (VALUES ('2020-01-01 00:00+00'::timestamptz, 0::float8, 0::float8, 1000, 100),
