@@ -210,11 +210,13 @@ COMMENT ON SCHEMA vatsim_partitions IS 'Daily partitions of the history tables r
 -- so it is not dumped: CREATE EXTENSION writes them again.
 CREATE TABLE vatsim.partitioned_tables (
     relation         regclass PRIMARY KEY,
-    partition_column name NOT NULL
+    partition_column name NOT NULL,
+    key_columns      name[]
 );
 COMMENT ON TABLE vatsim.partitioned_tables IS 'History tables partitioned by day (UTC) on a timestamptz column: the ingest creates the day of each snapshot, the worker creates days ahead and drops those older than vatsim_ingest.retention';
 COMMENT ON COLUMN vatsim.partitioned_tables.relation IS 'The partitioned table (PARTITION BY RANGE on partition_column)';
 COMMENT ON COLUMN vatsim.partitioned_tables.partition_column IS 'Its timestamptz partition key column';
+COMMENT ON COLUMN vatsim.partitioned_tables.key_columns IS 'The primary key each partition gets when it is created (NULL: none); the parent has none, so that pg_dump''s restore, which adds each partition''s key itself, does not meet one already made by attaching it';
 GRANT SELECT ON vatsim.partitioned_tables TO vatsim_reader;
 
 -- A registered table must be range-partitioned on exactly that column.
@@ -311,6 +313,7 @@ SET TimeZone = 'UTC'
 AS $$
 DECLARE
     part name;
+    key  name[];
 BEGIN
     IF parent IS NULL OR day IS NULL OR NOT pg_catalog.isfinite(day) THEN
         RAISE EXCEPTION USING
@@ -330,6 +333,12 @@ BEGIN
         RETURN false;
     END IF;
     EXECUTE pg_catalog.format('CREATE TABLE vatsim_partitions.%I (LIKE %s INCLUDING ALL)', part, parent);
+    SELECT p.key_columns INTO key FROM vatsim.partitioned_tables p WHERE p.relation OPERATOR(pg_catalog.=) parent;
+    IF key IS NOT NULL THEN
+        EXECUTE pg_catalog.format('ALTER TABLE vatsim_partitions.%I ADD PRIMARY KEY (%s)', part,
+                                  (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(k), ', ' ORDER BY o)
+                                   FROM pg_catalog.unnest(key) WITH ORDINALITY AS u(k, o)));
+    END IF;
     EXECUTE pg_catalog.format('COMMENT ON TABLE vatsim_partitions.%I IS %L', part,
                               pg_catalog.format('%s, the UTC day %s', parent, day));
     EXECUTE pg_catalog.format('ALTER TABLE %s ATTACH PARTITION vatsim_partitions.%I FOR VALUES FROM (%L) TO (%L)',
@@ -433,8 +442,12 @@ ALTER EXTENSION vatsim_ingest DROP TABLE vatsim.positions;
 ALTER TABLE vatsim.positions RENAME TO positions_unpartitioned;
 ALTER INDEX vatsim.positions_pkey RENAME TO positions_unpartitioned_pkey;
 
--- The same columns, key and comments (LIKE ... INCLUDING ALL), by day.
-CREATE TABLE vatsim.positions (LIKE vatsim.positions_unpartitioned INCLUDING ALL)
+-- The same columns and comments (LIKE ... INCLUDING ALL), by day.  The key
+-- (flight_id, ts) is each partition's own (partitioned_tables.key_columns):
+-- a parent's key would be copied onto every partition as pg_restore attaches
+-- it, and the dump's own ADD CONSTRAINT of that key would then fail.  ts is
+-- the partition key, so a key per partition is unique over the table.
+CREATE TABLE vatsim.positions (LIKE vatsim.positions_unpartitioned INCLUDING ALL EXCLUDING INDEXES)
     PARTITION BY RANGE (ts);
 -- No foreign key to flights: an RI check per position row would double the
 -- cost of every snapshot; the ingest writes flight and positions together.
@@ -443,7 +456,8 @@ COMMENT ON TABLE vatsim.positions IS 'Position history: one row per flight per s
 -- holds none, but stays marked as the other history tables are.
 SELECT pg_catalog.pg_extension_config_dump('vatsim.positions', '');
 GRANT SELECT ON vatsim.positions TO vatsim_reader;
-INSERT INTO vatsim.partitioned_tables (relation, partition_column) VALUES ('vatsim.positions', 'ts');
+INSERT INTO vatsim.partitioned_tables (relation, partition_column, key_columns)
+VALUES ('vatsim.positions', 'ts', '{flight_id,ts}');
 
 DO $$
 DECLARE

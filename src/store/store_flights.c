@@ -71,7 +71,7 @@ static const char positions_sql[] =
 "  pg_catalog.unnest($8::pg_catalog.text[]) AS transponder,"
 "  pg_catalog.unnest($9::pg_catalog.float8[]) AS qnh_i_hg,"
 "  pg_catalog.unnest($10::pg_catalog.int4[]) AS qnh_mb) AS u "
-"ON CONFLICT (flight_id, ts) DO NOTHING";
+"ON CONFLICT DO NOTHING";
 
 static void
 store_positions(const ColumnBuf *cols, TimestampTz ts)

@@ -66,7 +66,7 @@ static const char movements_sql[] =
 "FROM mv m LEFT JOIN LATERAL vatsim.nearest_airport("
 "  CASE WHEN m.airborne THEN m.prev_latitude ELSE m.latitude END,"
 "  CASE WHEN m.airborne THEN m.prev_longitude ELSE m.longitude END, $11) a ON true "
-"ON CONFLICT (flight_id, ts) DO NOTHING";
+"ON CONFLICT DO NOTHING";
 
 static SPIPlanPtr movements_plan;
 
