@@ -142,8 +142,8 @@ vatsim_flight_positions(PG_FUNCTION_ARGS)
 					 "AND k.period_start OPERATOR(pg_catalog.<=) $3 ORDER BY k.period_start",
 					 lengthof(types), types);
 	vi_store_prepare(&rows_plan,
-					 "SELECT p.ts, p.latitude, p.longitude, p.altitude, p.groundspeed, p.heading, "
-					 "p.transponder, p.qnh_i_hg, p.qnh_mb FROM vatsim.positions p "
+					 "SELECT p.flight_id, p.ts, p.latitude, p.longitude, p.altitude, p.groundspeed, "
+					 "p.heading, p.transponder, p.qnh_i_hg, p.qnh_mb FROM vatsim.positions p "
 					 "WHERE p.flight_id OPERATOR(pg_catalog.=) $1 "
 					 "AND p.ts OPERATOR(pg_catalog.>=) $2 AND p.ts OPERATOR(pg_catalog.<=) $3 "
 					 "ORDER BY p.ts",
@@ -188,25 +188,21 @@ vatsim_flight_positions(PG_FUNCTION_ARGS)
 	values[1] = TimestampTzGetDatum(since);
 	if (SPI_execute_plan(rows_plan, values, NULL, true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read vatsim.positions");
+	/* the rows have the result's columns: copied as they are */
 	for (row = 0; row < SPI_processed; row++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[row];
-		Datum		out[PACK_NCOLUMNS + 1];
-		bool		nulls[PACK_NCOLUMNS + 1];
-		int			c;
+		bool		isnull;
+		TimestampTz ts = DatumGetTimestampTz(SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull));
 
-		out[0] = Int64GetDatum(flight_id);
-		nulls[0] = false;
-		for (c = 0; c < PACK_NCOLUMNS; c++)
-			out[c + 1] = SPI_getbinval(tup, SPI_tuptable->tupdesc, c + 1, &nulls[c + 1]);
-		if (DatumGetTimestampTz(out[1]) <= last && last != DT_NOBEGIN)
+		if (ts <= last && last != DT_NOBEGIN)
 			ereport(ERROR,
 					errcode(ERRCODE_DATA_CORRUPTED),
 					errmsg("flight %lld has a position at %s both packed and as a row, or a row older than its packs",
-						   (long long) flight_id, vi_utc_str(DatumGetTimestampTz(out[1]))),
+						   (long long) flight_id, vi_utc_str(ts)),
 					errdetail("vatsim.pack_positions() moves whole hours; a row was added to an hour already packed."),
 					errhint("Run vatsim.pack_positions() again: it merges such rows into their pack."));
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, out, nulls);
+		tuplestore_puttuple(rsinfo->setResult, tup);
 	}
 	SPI_finish();
 	PG_RETURN_NULL();

@@ -129,10 +129,10 @@ SELECT is((SELECT count(*)::int FROM vatsim.flight_positions(NULL)), 0, 'a NULL 
 
 -- the readers: the same rows from the packs
 SELECT is((SELECT count(*)::int FROM readers_before r
-           WHERE r.track IS DISTINCT FROM (SELECT array_agg(t::text ORDER BY t.ts) FROM vatsim.flight_track(r.flight_id, NULL, 10000) t)),
-          0, 'flight_track returns the same rows for every flight');
+           WHERE r.track IS DISTINCT FROM (SELECT array_agg(t::text) FROM vatsim.flight_track(r.flight_id, NULL, 10000) t)),
+          0, 'flight_track returns the same rows for every flight, in ts order');
 SELECT is((SELECT count(*)::int FROM readers_before r
-           WHERE r.page IS DISTINCT FROM (SELECT array_agg(t::text ORDER BY t.ts) FROM vatsim.flight_track(r.flight_id, '2023-08-08 00:04:00+00', 3) t)),
+           WHERE r.page IS DISTINCT FROM (SELECT array_agg(t::text) FROM vatsim.flight_track(r.flight_id, '2023-08-08 00:04:00+00', 3) t)),
           0, 'and the same keyset pages');
 SELECT is((SELECT count(*)::int FROM readers_before r WHERE r.geojson IS DISTINCT FROM vatsim.track_geojson(r.flight_id)::text),
           0, 'track_geojson returns the same document for every flight');
