@@ -3,6 +3,7 @@
 # holds storage.sql and 1925p.json).
 set -eu
 dir=$1
+: "${STORAGE_HOURS:=6}" "${STORAGE_SAMPLES:=200}" "${STORAGE_BACKENDS:=20}"
 export PGOPTIONS='-c statement_timeout=600s -c client_min_messages=warning'
 run() {
 	psql -X -q -v ON_ERROR_STOP=1 -d postgres -v dir="$dir" -v hours="$STORAGE_HOURS" \

@@ -42,7 +42,7 @@
 PG_FUNCTION_INFO_V1(vatsim_pack_positions);
 
 int			vi_pack_after_s = 3600;
-int			vi_pack_batch_rows = 50000;
+int			vi_pack_batch_rows = 20000;
 
 void
 vi_packing_define_settings(void)
@@ -56,7 +56,7 @@ vi_packing_define_settings(void)
 	DefineCustomIntVariable("vatsim_ingest.pack_batch",
 							"Most positions the worker packs after one snapshot.",
 							"Bounds the time a cycle spends packing; a backlog is packed over the next cycles.",
-							&vi_pack_batch_rows, 50000, 100, 10000000, PGC_SIGHUP, 0,
+							&vi_pack_batch_rows, 20000, 100, 10000000, PGC_SIGHUP, 0,
 							NULL, NULL, NULL);
 }
 
