@@ -100,6 +100,13 @@ AS 'MODULE_PATHNAME', 'vatsim_unpack_positions'
 LANGUAGE C IMMUTABLE STRICT ROWS 240;
 COMMENT ON FUNCTION vatsim.unpack_positions(bytea) IS 'The positions of one pack (vatsim.position_packs.data), in time order; corrupt data is an error';
 
+CREATE FUNCTION vatsim.pack_window_stats(data bytea, since timestamptz, "until" timestamptz,
+    OUT n bigint, OUT groundspeed_sum bigint, OUT groundspeed_n bigint, OUT max_altitude integer)
+RETURNS record
+AS 'MODULE_PATHNAME', 'vatsim_pack_window_stats'
+LANGUAGE C IMMUTABLE STRICT;
+COMMENT ON FUNCTION vatsim.pack_window_stats(bytea, timestamptz, timestamptz) IS 'Of one pack''s positions with since <= ts <= until: how many, the sum and count of their groundspeeds, their maximum altitude (flight_analytics, without a row per position)';
+
 -- Every flight's history from both forms.  A condition on flight_id reaches
 -- both halves (the packs by their primary key); one on ts alone decodes
 -- every pack: for a time window of one flight use vatsim.flight_positions.
@@ -124,9 +131,9 @@ COMMENT ON COLUMN vatsim.position_history.qnh_i_hg IS 'Altimeter setting, inches
 COMMENT ON COLUMN vatsim.position_history.qnh_mb IS 'Altimeter setting, hectopascals';
 
 REVOKE ALL ON FUNCTION vatsim.flight_positions(bigint, timestamptz, timestamptz),
-    vatsim.unpack_positions(bytea) FROM PUBLIC;
+    vatsim.unpack_positions(bytea), vatsim.pack_window_stats(bytea, timestamptz, timestamptz) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION vatsim.flight_positions(bigint, timestamptz, timestamptz),
-    vatsim.unpack_positions(bytea) TO vatsim_reader;
+    vatsim.unpack_positions(bytea), vatsim.pack_window_stats(bytea, timestamptz, timestamptz) TO vatsim_reader;
 GRANT SELECT ON vatsim.position_history TO vatsim_reader;
 
 -- The readers of old positions read both forms (same results, same grants).
@@ -287,17 +294,19 @@ AS $$
            count(DISTINCT f.departure), count(DISTINCT f.arrival)
     FROM vatsim.flights f
     -- (both forms here rather than flight_positions: the rows stay an index
-    -- aggregate, as fast as in 0.5.0; a pack may hold positions of the window
-    -- if its hour ends after since)
-    CROSS JOIN LATERAL (SELECT count(*) AS n, sum(ps.groundspeed) AS gs_sum, count(ps.groundspeed) AS gs_n,
-                               max(ps.altitude) AS alt
-                        FROM (SELECT z.groundspeed, z.altitude FROM vatsim.positions z
+    -- aggregate, as fast as in 0.5.0, and each pack whose hour ends after
+    -- since is summed in C, without a row per position)
+    CROSS JOIN LATERAL (SELECT sum(x.n) AS n, sum(x.gs_sum) AS gs_sum, sum(x.gs_n) AS gs_n, max(x.alt) AS alt
+                        FROM (SELECT count(*) AS n, sum(z.groundspeed)::bigint AS gs_sum,
+                                     count(z.groundspeed) AS gs_n, max(z.altitude) AS alt
+                              FROM vatsim.positions z
                               WHERE z.flight_id = f.flight_id AND z.ts BETWEEN $1 AND $2
                               UNION ALL
-                              SELECT u.groundspeed, u.altitude
-                              FROM vatsim.position_packs k CROSS JOIN LATERAL vatsim.unpack_positions(k.data) u
+                              SELECT w.n, w.groundspeed_sum, w.groundspeed_n, w.max_altitude
+                              FROM vatsim.position_packs k
+                              CROSS JOIN LATERAL vatsim.pack_window_stats(k.data, $1, $2) w
                               WHERE k.flight_id = f.flight_id AND k.period_start > $1 - interval '1 hour'
-                                AND k.period_start <= $2 AND u.ts BETWEEN $1 AND $2) ps) p
+                                AND k.period_start <= $2) x) p
     WHERE f.last_seen >= $1 AND f.first_seen <= $2 AND p.n > 0
 $$;
 COMMENT ON FUNCTION vatsim.flight_analytics(timestamptz, timestamptz) IS 'Flight activity in a window (the old /api/analytics/flights; default the last 24 h): flights and distinct callsigns with positions in it, positions stored, their average groundspeed and maximum altitude, distinct departure and arrival airports filed';

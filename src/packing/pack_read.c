@@ -7,6 +7,7 @@
  *	vatsim.flight_positions(flight_id, since, until)	one flight, in ts order
  *	vatsim.unpack_positions(data)						one pack's positions
  *														(vatsim.position_history)
+ *	vatsim.pack_window_stats(data, since, until)		flight_analytics' sums of a pack
  *
  * Both statements of flight_positions run in the caller's snapshot
  * (read-only SPI), so a pack_positions() committing between them cannot
@@ -26,6 +27,7 @@
 
 PG_FUNCTION_INFO_V1(vatsim_flight_positions);
 PG_FUNCTION_INFO_V1(vatsim_unpack_positions);
+PG_FUNCTION_INFO_V1(vatsim_pack_window_stats);
 
 #define HOUR_US INT64CONST(3600000000)
 
@@ -226,4 +228,53 @@ vatsim_unpack_positions(PG_FUNCTION_ARGS)
 	for (i = 0; i < n; i++)
 		put_position(rsinfo, -1, &pos[i]);
 	PG_RETURN_NULL();
+}
+
+/*
+ * vatsim.pack_window_stats(data, since, until): what flight_analytics needs
+ * of one pack's positions with since <= ts <= until (count, groundspeed sum
+ * and count, maximum altitude), without a row per position.
+ */
+Datum
+vatsim_pack_window_stats(PG_FUNCTION_ARGS)
+{
+	bytea	   *data = PG_GETARG_BYTEA_PP(0);
+	TimestampTz since = PG_GETARG_TIMESTAMPTZ(1);
+	TimestampTz until = PG_GETARG_TIMESTAMPTZ(2);
+	TupleDesc	desc;
+	Datum		values[4];
+	bool		nulls[4] = {false, false, false, true};
+	int64		n = 0,
+				gs_sum = 0,
+				gs_n = 0;
+	int32		max_alt = 0;
+	PackPosition *pos;
+	int			count;
+	int			i;
+
+	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "pack_window_stats must return a record");
+	pos = vi_pack_decode(data, -1, 0, &count);
+	for (i = 0; i < count; i++)
+	{
+		if (pos[i].ts < since || pos[i].ts > until)
+			continue;
+		n++;
+		if (!pos[i].groundspeed_null)
+		{
+			gs_sum += pos[i].groundspeed;
+			gs_n++;
+		}
+		if (!pos[i].altitude_null && (nulls[3] || pos[i].altitude > max_alt))
+		{
+			max_alt = pos[i].altitude;
+			nulls[3] = false;
+		}
+	}
+	values[0] = Int64GetDatum(n);
+	values[1] = Int64GetDatum(gs_sum);
+	values[2] = Int64GetDatum(gs_n);
+	values[3] = Int32GetDatum(max_alt);
+	nulls[1] = gs_n == 0;
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }

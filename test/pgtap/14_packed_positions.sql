@@ -16,7 +16,7 @@ BEGIN;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION vatsim_ingest;
 SET client_min_messages = error;
-SELECT plan(38);
+SELECT plan(39);
 
 \i test/sql/synthetic.sql
 \i test/sql/replay.sql
@@ -126,6 +126,15 @@ SELECT is((SELECT array_agg(p.ts) FROM vatsim.flight_positions(900000001, '2023-
 SELECT is((SELECT count(*)::int FROM vatsim.flight_positions(900000001, '2023-08-07 23:10+00', '2023-08-07 22:00+00')), 0,
           'since after until: nothing');
 SELECT is((SELECT count(*)::int FROM vatsim.flight_positions(NULL)), 0, 'a NULL flight: nothing');
+
+SELECT is((SELECT array_agg(w::text ORDER BY k.flight_id, k.period_start)
+           FROM vatsim.position_packs k, vatsim.pack_window_stats(k.data, '2023-08-07 22:10+00', '2023-08-07 23:59:59+00') w),
+          (SELECT array_agg(m::text ORDER BY k.flight_id, k.period_start)
+           FROM vatsim.position_packs k,
+                LATERAL (SELECT count(*), sum(b.groundspeed)::bigint, count(b.groundspeed), max(b.altitude) FROM before b
+                         WHERE b.flight_id = k.flight_id AND b.ts >= k.period_start AND b.ts < k.period_start + interval '1 hour'
+                           AND b.ts BETWEEN '2023-08-07 22:10+00' AND '2023-08-07 23:59:59+00') m),
+          'pack_window_stats: count, groundspeed sum and count, maximum altitude of the window (NULLs skipped)');
 
 -- the readers: the same rows from the packs
 SELECT is((SELECT count(*)::int FROM readers_before r
