@@ -12,7 +12,7 @@ EXTENSION = vatsim_ingest
 MODULE_big = vatsim_ingest
 # The pipeline, a folder a stage: the pure-C cores (fetch, parse, geometry:
 # no Postgres headers, unit-tested and fuzzed alone) and the PostgreSQL glue
-# (store, sectors, airports, summaries, worker) around the module's settings.
+# (store, sectors, airports, summaries, worker, packing) around the module's settings.
 FETCH = fetch fetch_transfer fetch_classify fetch_urls
 PARSE = feed_parse feed_json feed_prescan feed_map feed_dedupe feed_time \
 	transceivers_parse vatspy_dat
@@ -24,6 +24,7 @@ AIRPORTS = airports
 CONTACTS = contact_match contacts_settings contacts
 SUMMARIES = history analytics flight_summaries movements controller_summaries
 WORKER = worker_status worker_notify worker
+PACKING = pack_codec pack_read pack_store
 OBJS = \
 	src/vatsim_ingest.o src/search_path.o \
 	$(FETCH:%=src/fetch/%.o) \
@@ -34,12 +35,13 @@ OBJS = \
 	$(AIRPORTS:%=src/airports/%.o) \
 	$(CONTACTS:%=src/contacts/%.o) \
 	$(SUMMARIES:%=src/summaries/%.o) \
-	$(WORKER:%=src/worker/%.o)
+	$(WORKER:%=src/worker/%.o) \
+	$(PACKING:%=src/packing/%.o)
 DATA = vatsim_ingest--0.1.0.sql vatsim_ingest--0.1.0--0.2.0.sql \
 	vatsim_ingest--0.2.0--0.3.0.sql vatsim_ingest--0.3.0--0.4.0.sql \
 	vatsim_ingest--0.4.0--0.5.0.sql vatsim_ingest--0.5.0--0.6.0.sql
 
-PG_CPPFLAGS = $(addprefix -I$(srcdir)/src,/ /fetch /parse /geometry /store /sectors /worker /contacts /summaries)
+PG_CPPFLAGS = $(addprefix -I$(srcdir)/src,/ /fetch /parse /geometry /store /sectors /worker /contacts /summaries /packing)
 PG_CFLAGS = -std=gnu11 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
 SHLIB_LINK = -lcjson -lcurl
 

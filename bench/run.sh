@@ -56,3 +56,7 @@ bench/side_by_side.sh
 echo
 echo "== the analytics step per snapshot: contacts, flight aggregates, movements, summaries (bench/analytics.sh)"
 bench/analytics.sh
+
+echo
+echo "== position history storage: bytes per position as rows and as packs, packing rate, track reads (bench/storage.sh)"
+bench/storage.sh

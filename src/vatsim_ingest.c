@@ -23,6 +23,7 @@
 
 #include "contacts.h"
 #include "fetch.h"
+#include "packing.h"
 #include "sectors.h"
 #include "vatsim_ingest.h"
 
@@ -307,6 +308,7 @@ _PG_init(void)
 	define_sector_settings();
 	vi_sectors_init();
 	vi_contacts_init();
+	vi_packing_define_settings();
 
 	if (process_shared_preload_libraries_in_progress)
 	{

@@ -43,6 +43,7 @@
 #include "columns.h"
 #include "fetch.h"
 #include "ingest.h"
+#include "packing.h"
 #include "search_path.h"
 #include "store.h"
 #include "transceivers.h"
@@ -335,6 +336,8 @@ store_cycle(const FetchResponse *feed, const TransceiversDocument *trx,
 			/* delivered at commit, dropped if anything below fails */
 			vi_notify_snapshot(&ir, ir.transceivers);
 		}
+		/* move closed hours of position history into packs (packing.h) */
+		vi_worker_pack_step(ir.update_timestamp, o->error, sizeof(o->error));
 		o->finished = GetCurrentTimestamp();
 		o->duration_ms = (double) elapsed_ms(o->started);
 		runlog_write(o);

@@ -79,6 +79,8 @@ createdb $SRC && sql $SRC \
 	-c "SELECT airports FROM vatsim.load_airports(pg_catalog.pg_read_file('$VATSPY_DAT'))" \
 	-c "SELECT vatsim.load_tracked_positions('*')" \
 	-c "SELECT status FROM vatsim.ingest_file('$SEQ1')" \
+	-c "INSERT INTO vatsim.positions (flight_id, ts, latitude, longitude, altitude) VALUES (0, '2023-08-07 20:00:00+00', 1.5, 2.25, -10)" \
+	-c "SELECT vatsim.pack_positions('infinity', 100)" \
 	-c "WITH d AS (SELECT pg_catalog.pg_read_file('$SEQ2') AS doc),
 	        c AS (SELECT c.value ->> 'callsign' AS atc, (c.value ->> 'frequency')::numeric * 1000000 AS hz,
 	                     d.doc::jsonb -> 'pilots' -> 0 AS p
