@@ -756,4 +756,42 @@ $$;
 COMMENT ON FUNCTION vatsim.flight_analytics(timestamptz, timestamptz) IS 'Flight activity in a window (the old /api/analytics/flights; default the last 24 h): flights and distinct callsigns with positions in it, positions stored, their average groundspeed and maximum altitude, distinct departure and arrival airports filed';
 
 
+-- Retention of the packs.  They are one row per flight and hour (about
+-- 65,000 a day at x1), not a daily partition yet: the worker's retention
+-- step deletes those of whole UTC days before the cutoff, a batch a cycle,
+-- found through a BRIN index (packs are written roughly in period order).
+CREATE INDEX position_packs_period_idx ON vatsim.position_packs USING brin (period_start);
+CREATE FUNCTION vatsim.drop_old_packs(older_than timestamptz, max_rows integer DEFAULT 20000)
+RETURNS integer
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET TimeZone = 'UTC'
+AS $$
+DECLARE
+    dropped integer;
+BEGIN
+    IF older_than IS NULL OR max_rows IS NULL OR max_rows OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION USING
+            ERRCODE = 'invalid_parameter_value',
+            MESSAGE = 'cannot drop packs without a cutoff and a positive batch size',
+            DETAIL = pg_catalog.format('older_than is %s, max_rows %s.', coalesce(older_than::text, 'NULL'),
+                                       coalesce(max_rows::text, 'NULL')),
+            HINT = 'For example vatsim.drop_old_packs(now() - interval ''30 days'').';
+    END IF;
+    -- whole UTC days before the cutoff's day, never today's
+    DELETE FROM vatsim.position_packs p
+    WHERE p.ctid OPERATOR(pg_catalog.=) ANY (ARRAY(
+        SELECT q.ctid FROM vatsim.position_packs q
+        WHERE q.period_start OPERATOR(pg_catalog.<)
+              -- LEAST is a construct, not a function: its comparison comes
+              -- from the function's pinned search_path
+              LEAST(pg_catalog.date_trunc('day', older_than), pg_catalog.date_trunc('day', pg_catalog.now()))
+        LIMIT max_rows));
+    GET DIAGNOSTICS dropped = ROW_COUNT;
+    RETURN dropped;
+END
+$$;
+COMMENT ON FUNCTION vatsim.drop_old_packs(timestamptz, integer) IS 'Retention of the packed history: delete at most max_rows packs of whole UTC days before older_than (never today''s); returns how many (the worker calls it with vatsim_ingest.retention)';
+REVOKE ALL ON FUNCTION vatsim.drop_old_packs(timestamptz, integer) FROM PUBLIC;
+
 -- (end of packed positions part)

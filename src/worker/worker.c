@@ -457,9 +457,12 @@ partition_step(void)
 						"pg_catalog.make_interval(secs => $2))) "
 						"SELECT vatsim.ensure_partitions(pg_catalog.make_interval(secs => $1))",
 						vi_partitions_ahead_s);
+	/* the packs of those days too (position_packs is not partitioned yet) */
 	if (vi_retention_s > 0)
 		partition_statement("drop",
 							"SELECT vatsim.drop_partitions(pg_catalog.now() OPERATOR(pg_catalog.-) "
+							"pg_catalog.make_interval(secs => $1)), "
+							"vatsim.drop_old_packs(pg_catalog.now() OPERATOR(pg_catalog.-) "
 							"pg_catalog.make_interval(secs => $1))",
 							vi_retention_s);
 }
