@@ -140,6 +140,12 @@ geo_index_bytes(const GeoIndex *index)
 	return index == NULL ? 0 : index->bytes;
 }
 
+int
+geo_index_nentries(const GeoIndex *index)
+{
+	return index == NULL ? 0 : index->nentries;
+}
+
 /*
  * Visit the cells of each entry's polygons once per entry: with fill NULL
  * counts into counts[cell], else appends the entry number at
