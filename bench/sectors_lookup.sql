@@ -268,7 +268,8 @@ SELECT s.set, round((1000 * :npoints / a.median_ms)::numeric) AS "sectors_at_poi
        round((g.median_ms / a.median_ms)::numeric, 1) || 'x' AS "speed-up",
        round((p.median_ms / a.median_ms)::numeric, 1) || 'x' AS "vs PostGIS on a points table",
        round((s1.median_ms / a.median_ms)::numeric, 1) || 'x' AS "vs sectors_at",
-       CASE WHEN 1000 * :npoints / a.median_ms >= 3000000 AND g.median_ms / a.median_ms >= 50 THEN 'met'
+       CASE WHEN s.base = 'au' THEN '(the target is for VATSpy)'
+            WHEN 1000 * :npoints / a.median_ms >= 3000000 AND g.median_ms / a.median_ms >= 50 THEN 'met'
             ELSE 'NOT met: ' || concat_ws(', ',
                  CASE WHEN 1000 * :npoints / a.median_ms < 3000000 THEN 'below 3 M points/s' END,
                  CASE WHEN g.median_ms / a.median_ms < 50 THEN 'below 50x PostGIS' END) END
