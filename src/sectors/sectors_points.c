@@ -6,8 +6,10 @@
  * The set-based form of sectors_at (sectors.c): arrays of latitudes,
  * longitudes and optionally altitudes in, (1-based point number, set,
  * sector) rows out, by point number and then in sectors_at's order.  It
- * looks points up in the same cached index, by the same rules, and writes
- * every row into one materialised tuplestore in a single pass: a row is a
+ * looks points up in the same cached index, by the same rules, a chunk of
+ * points at a time through geo_index_lookup_many (which visits them in
+ * grid-cell order), and writes every row into one materialised tuplestore
+ * in a single pass: a row is a
  * copy of a tuple formed once per index build (sectors.c) with only its
  * point number patched in, so a point costs its lookup and a copy per
  * sector found, and the call costs one SRF call whatever the number of
