@@ -176,6 +176,19 @@ GRANT EXECUTE ON FUNCTION vatsim.summarise_flights(bigint[], text[], timestamptz
 -- Set-based sector lookups
 -- ---------------------------------------------------------------------------
 
+-- sectors_at for many points in one call (src/sectors/sectors_points.c):
+-- element i of each array is point i.  Not an overload of sectors_at: a
+-- call with untyped parameters or NULL literals, sectors_at($1, $2), would
+-- then match both and fail as ambiguous.  Like sectors_at: no SET clause
+-- (the only statement it may run, rebuilding the index, qualifies every
+-- name) and EXECUTE for everybody.
+CREATE FUNCTION vatsim.sectors_at_points(latitudes double precision[], longitudes double precision[],
+    altitudes_ft integer[] DEFAULT NULL, sector_set text DEFAULT NULL)
+RETURNS TABLE (idx integer, sector_set text, sector text)
+AS 'MODULE_PATHNAME', 'vatsim_sectors_at_points'
+LANGUAGE C STABLE CALLED ON NULL INPUT ROWS 1000;
+COMMENT ON FUNCTION vatsim.sectors_at_points(double precision[], double precision[], integer[], text) IS 'Every sector containing each point of arrays of latitudes, longitudes and altitudes: (1-based point number, sector set, sector) by point number, as sectors_at finds them';
+
 -- (end of set-based lookups part)
 
 

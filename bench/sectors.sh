@@ -7,6 +7,9 @@
 #     with a fixed seed, median of 3 runs after a warm-up;
 #  2. PostGIS on the same points and features (ST_Covers + GiST, points
 #     precomputed), the speed-up, and the (point, sector) pair counts of both;
+#     the set-based vatsim.sectors_at_points on the same points as arrays,
+#     against PostGIS joining the unnest'ed arrays and against the C index
+#     alone (bench/sector_index_time.c);
 #  3. the occupancy cost per snapshot: the same sequence of moving snapshots
 #     (x1 = 1,925 pilots, x10 = 19,250) ingested into a database with VATSpy
 #     loaded and tracked and into one with no sector set; the difference of
@@ -33,6 +36,10 @@ cp test/fixtures/vatspy/Boundaries.geojson "$SECTORS_TMP/Boundaries.geojson"
 gzip -dc test/fixtures/v3-2021-04-24T1528Z-1925p.json.gz >"$SECTORS_TMP/1925p.json"
 chmod 755 "$SECTORS_TMP"
 chmod 644 "$SECTORS_TMP"/*
+# The C index alone (sectors_in_cluster.sh runs it): the geometry sources
+# and the feed parser's JSON checks they use, as test/unit builds them.
+cc -O2 -std=c11 -Isrc/geometry -Isrc/parse -o "$SECTORS_TMP/sector_index_time" bench/sector_index_time.c \
+	src/geometry/geo_*.c $(printf 'src/parse/feed_%s.c ' parse json prescan map dedupe time) -lcjson -lm
 
 echo "== sectors: throw-away cluster (pg_virtualenv, PostgreSQL 15)"
 # shared_buffers=1GB: part 3 runs two databases side by side, and their

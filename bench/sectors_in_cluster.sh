@@ -12,9 +12,15 @@ export PGOPTIONS="-c statement_timeout=180s -c client_min_messages=warning"
 PSQL=(timeout 600 psql -X -q -v ON_ERROR_STOP=1)
 start=$(date +%s)
 
-echo "== part 1+2: sectors_at and PostGIS, $SECTORS_POINTS random points per query, median of $SECTORS_RUNS runs after 1 warm-up"
+echo "== part 1+2: sectors_at, sectors_at_points and PostGIS, $SECTORS_POINTS random points per query, median of $SECTORS_RUNS runs after 1 warm-up"
+# The C index alone first (no server involved): "set one|many points/s matches"
+c_index=$("$SECTORS_TMP/sector_index_time" "$SECTORS_TMP/Boundaries.geojson" "$SECTORS_POINTS" 5)
+c_rate() { awk -v s="$1" -v w="$2" '$1 == s && $2 == w { print $3 }' <<<"$c_index"; }
 "${PSQL[@]}" -d postgres -v boundaries="$SECTORS_TMP/Boundaries.geojson" -v npoints="$SECTORS_POINTS" \
-	-v runs="$SECTORS_RUNS" -v seed=0.2026 -f bench/sectors_lookup.sql
+	-v runs="$SECTORS_RUNS" -v seed=0.2026 \
+	-v c_au_one="$(c_rate au one)" -v c_au_many="$(c_rate au many)" \
+	-v c_vatspy_one="$(c_rate vatspy one)" -v c_vatspy_many="$(c_rate vatspy many)" \
+	-f bench/sectors_lookup.sql
 # What occupancy calls per pilot is the index lookup itself, not the SQL
 # function: its cost is sectors_at above the per-call floor.
 us_per_lookup=$(psql -X -At -d postgres -c "SELECT 1000 * (a.median_ms - f.median_ms) / $SECTORS_POINTS

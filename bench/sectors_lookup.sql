@@ -2,9 +2,16 @@
 -- ST_Covers + GiST on the same points and the same VATSpy features, in one
 -- session (run by bench/sectors.sh inside its throw-away cluster).
 --
+-- Then the set-based form, vatsim.sectors_at_points, on the same points as
+-- two arrays, against PostGIS doing the same set-based job (the arrays
+-- unnest'ed, joined to the features with ST_Covers and GiST) and against
+-- the C index alone (bench/sector_index_time.c, run before this script).
+--
 -- psql variables: boundaries (server-readable path of VATSpy's
 -- Boundaries.geojson), npoints (points per point set), runs (timed runs per
--- query; each query has one untimed warm-up run before them), seed.
+-- query; each query has one untimed warm-up run before them), seed;
+-- c_au_one, c_au_many, c_vatspy_one, c_vatspy_many: points/s of the C
+-- index alone, one point at a time and geo_index_lookup_many.
 --
 -- Both sides run in this one backend: no parallel workers (sectors_at is
 -- PARALLEL UNSAFE, so only PostGIS could use them) and no JIT.
@@ -63,6 +70,14 @@ FROM (SELECT i, -90 + 180 * random() AS lat, -180 + 360 * random() AS lon
       FROM generate_series(1, :npoints) i) s;
 VACUUM ANALYZE bench.pts_au;
 VACUUM ANALYZE bench.pts_world;
+-- The same points as arrays, for sectors_at_points (stored uncompressed:
+-- reading them back costs under 1 ms).
+CREATE TABLE bench.arr_au (lats float8[], lons float8[]);
+CREATE TABLE bench.arr_world (lats float8[], lons float8[]);
+ALTER TABLE bench.arr_au ALTER lats SET STORAGE EXTERNAL, ALTER lons SET STORAGE EXTERNAL;
+ALTER TABLE bench.arr_world ALTER lats SET STORAGE EXTERNAL, ALTER lons SET STORAGE EXTERNAL;
+INSERT INTO bench.arr_au SELECT array_agg(lat ORDER BY i), array_agg(lon ORDER BY i) FROM bench.pts_au;
+INSERT INTO bench.arr_world SELECT array_agg(lat ORDER BY i), array_agg(lon ORDER BY i) FROM bench.pts_world;
 
 CREATE TEMP TABLE vs AS SELECT pg_read_file(:'boundaries') AS doc;
 -- The Australian features (ids starting with Y), in file order, unchanged.
@@ -87,29 +102,35 @@ SELECT FROM bench.time_query('sectors_at, set tiny (nothing found)',
 SELECT features AS au_features FROM vatsim.load_sectors('au', (SELECT doc FROM vs_au), 'id') \gset
 SELECT FROM bench.time_query('sectors_at au',
     $q$SELECT count(*) FROM bench.pts_au p, LATERAL vatsim.sectors_at(p.lat, p.lon, NULL, 'au')$q$, :runs);
+SELECT FROM bench.time_query('sectors_at_points au',
+    $q$SELECT count(*) FROM bench.arr_au a, vatsim.sectors_at_points(a.lats, a.lons, NULL, 'au')$q$, :runs);
 
 \echo == sectors_at: the world (set vatspy: every VATSpy feature), points over the whole globe
 SELECT features AS vatspy_features FROM vatsim.load_sectors('vatspy', (SELECT doc FROM vs), 'id') \gset
 SELECT FROM bench.time_query('sectors_at vatspy',
     $q$SELECT count(*) FROM bench.pts_world p, LATERAL vatsim.sectors_at(p.lat, p.lon, NULL, 'vatspy')$q$, :runs);
+SELECT FROM bench.time_query('sectors_at_points vatspy',
+    $q$SELECT count(*) FROM bench.arr_world a, vatsim.sectors_at_points(a.lats, a.lons, NULL, 'vatspy')$q$, :runs);
+-- Its rows go to a tuplestore, which spills to a temporary file beyond
+-- work_mem (default 4MB: about 50,000 rows): the same with room for them.
+SET work_mem = '64MB';
+SELECT FROM bench.time_query('sectors_at_points vatspy, work_mem 64MB',
+    $q$SELECT count(*) FROM bench.arr_world a, vatsim.sectors_at_points(a.lats, a.lons, NULL, 'vatspy')$q$, :runs);
+RESET work_mem;
 -- The index holds every loaded set; the set argument filters the results.
 SELECT FROM bench.time_query('sectors_at au, with vatspy also loaded',
     $q$SELECT count(*) FROM bench.pts_au p, LATERAL vatsim.sectors_at(p.lat, p.lon, NULL, 'au')$q$, :runs);
+SELECT FROM bench.time_query('sectors_at_points au, with vatspy also loaded',
+    $q$SELECT count(*) FROM bench.arr_au a, vatsim.sectors_at_points(a.lats, a.lons, NULL, 'au')$q$, :runs);
 
 \echo == PostGIS: the same features as geometries (unclosed rings closed), GiST index, ST_Covers
 -- As in test/pgtap/07_vatspy.sql: PostGIS cannot read an unclosed ring.
-CREATE FUNCTION bench.closed(g jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-  SELECT jsonb_build_object('type', 'MultiPolygon', 'coordinates',
-    (SELECT jsonb_agg((SELECT jsonb_agg(CASE WHEN r->0 = r->-1 THEN r ELSE r || jsonb_build_array(r->0) END ORDER BY ro)
-                       FROM jsonb_array_elements(p) WITH ORDINALITY rr(r, ro)) ORDER BY po)
-     FROM jsonb_array_elements(CASE g->>'type' WHEN 'Polygon' THEN jsonb_build_array(g->'coordinates')
-                                              ELSE g->'coordinates' END) WITH ORDINALITY pp(p, po)))
-$$;
+\ir ../test/sql/postgis_closed.sql
 CREATE TABLE bench.geo_au AS
-SELECT f.feature_index, f.sector, ST_GeomFromGeoJSON(bench.closed((f.feature->'geometry')::jsonb)) AS g
+SELECT f.feature_index, f.sector, ST_GeomFromGeoJSON(pg_temp.closed((f.feature->'geometry')::jsonb)) AS g
 FROM vatsim.sector_features f WHERE f.sector_set = 'au';
 CREATE TABLE bench.geo_world AS
-SELECT f.feature_index, f.sector, ST_GeomFromGeoJSON(bench.closed((f.feature->'geometry')::jsonb)) AS g
+SELECT f.feature_index, f.sector, ST_GeomFromGeoJSON(pg_temp.closed((f.feature->'geometry')::jsonb)) AS g
 FROM vatsim.sector_features f WHERE f.sector_set = 'vatspy';
 CREATE INDEX ON bench.geo_au USING gist (g);
 CREATE INDEX ON bench.geo_world USING gist (g);
@@ -119,6 +140,13 @@ SELECT FROM bench.time_query('PostGIS au',
     'SELECT count(*) FROM bench.pts_au p JOIN bench.geo_au g ON ST_Covers(g.g, p.pt)', :runs);
 SELECT FROM bench.time_query('PostGIS vatspy',
     'SELECT count(*) FROM bench.pts_world p JOIN bench.geo_world g ON ST_Covers(g.g, p.pt)', :runs);
+-- The set-based job as sectors_at_points gets it: arrays of coordinates in.
+SELECT FROM bench.time_query('PostGIS unnest au',
+    $q$SELECT count(*) FROM bench.arr_au a, unnest(a.lats, a.lons) u(lat, lon)
+       JOIN bench.geo_au g ON ST_Covers(g.g, ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326))$q$, :runs);
+SELECT FROM bench.time_query('PostGIS unnest vatspy',
+    $q$SELECT count(*) FROM bench.arr_world a, unnest(a.lats, a.lons) u(lat, lon)
+       JOIN bench.geo_world g ON ST_Covers(g.g, ST_SetSRID(ST_MakePoint(u.lon, u.lat), 4326))$q$, :runs);
 -- The plans, for the report: a nested loop over the points, probing the
 -- GiST index of the features for each.
 CREATE FUNCTION bench.plan(q text) RETURNS text LANGUAGE plpgsql AS $$
@@ -184,11 +212,21 @@ BEGIN
 END
 $$;
 
--- Every run of a query must have returned the same count.
+-- Every run of a query must have returned the same count, and the
+-- set-based form the rows of the single one.
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM bench.summary WHERE n <> n_min) THEN
         RAISE EXCEPTION 'bench: runs of the same query returned different counts';
+    END IF;
+    IF EXISTS (SELECT 1 FROM bench.summary a JOIN bench.summary b
+               ON b.what = replace(a.what, 'sectors_at_points', 'sectors_at')
+               WHERE a.what LIKE 'sectors_at_points%' AND a.n <> b.n)
+       OR (SELECT n FROM bench.summary WHERE what = 'PostGIS unnest au')
+          <> (SELECT n FROM bench.summary WHERE what = 'PostGIS au')
+       OR (SELECT n FROM bench.summary WHERE what = 'PostGIS unnest vatspy')
+          <> (SELECT n FROM bench.summary WHERE what = 'PostGIS vatspy') THEN
+        RAISE EXCEPTION 'bench: the set-based queries found other rows than the per-point ones';
     END IF;
 END
 $$;
@@ -221,6 +259,32 @@ FROM (VALUES (1, 'au'), (2, 'vatspy')) s(o, set)
 JOIN bench.summary a ON a.what = 'sectors_at ' || s.set
 JOIN bench.summary g ON g.what = 'PostGIS ' || s.set
 ORDER BY s.o;
+
+\echo
+\echo == Result: set-based lookups, arrays of :npoints points in, (point, sector) rows out
+SELECT s.set, round((1000 * :npoints / a.median_ms)::numeric) AS "sectors_at_points points/s",
+       s.c_many AS "C index alone, many at once", s.c_one AS "C index alone, one at a time",
+       round((1000 * :npoints / g.median_ms)::numeric) AS "PostGIS unnest points/s",
+       round((g.median_ms / a.median_ms)::numeric, 1) || 'x' AS "speed-up",
+       round((p.median_ms / a.median_ms)::numeric, 1) || 'x' AS "vs PostGIS on a points table",
+       round((s1.median_ms / a.median_ms)::numeric, 1) || 'x' AS "vs sectors_at",
+       CASE WHEN s.base = 'au' THEN '(the target is for VATSpy)'
+            WHEN 1000 * :npoints / a.median_ms >= 3000000 AND g.median_ms / a.median_ms >= 50 THEN 'met'
+            ELSE 'NOT met: ' || concat_ws(', ',
+                 CASE WHEN 1000 * :npoints / a.median_ms < 3000000 THEN 'below 3 M points/s' END,
+                 CASE WHEN g.median_ms / a.median_ms < 50 THEN 'below 50x PostGIS' END) END
+           AS "target >= 3 M points/s, >= 50x"
+FROM (VALUES (1, 'au', 'au', :c_au_many, :c_au_one), (2, 'vatspy', 'vatspy', :c_vatspy_many, :c_vatspy_one),
+             (3, 'vatspy, work_mem 64MB', 'vatspy', :c_vatspy_many, :c_vatspy_one))
+     s(o, set, base, c_many, c_one)
+JOIN bench.summary a ON a.what = 'sectors_at_points ' || s.set
+JOIN bench.summary s1 ON s1.what = 'sectors_at ' || s.base
+JOIN bench.summary g ON g.what = 'PostGIS unnest ' || s.base
+JOIN bench.summary p ON p.what = 'PostGIS ' || s.base
+ORDER BY s.o;
+\echo 'sectors_at_points: SELECT count(*) FROM arr a, vatsim.sectors_at_points(a.lats, a.lons, NULL, set), the default work_mem (4MB)'
+\echo 'unless said; PostGIS unnest: the same arrays unnest''ed, ST_MakePoint, JOIN ON ST_Covers with GiST; C index alone:'
+\echo 'bench/sector_index_time.c on random points of the same boxes (au: the Australian sectors alone), median of 5 runs.'
 
 \echo == Check: (point, sector) pairs found by each side
 SELECT p.set, p.sectors_at AS "sectors_at pairs",

@@ -45,6 +45,13 @@ wrap_col(double c)
 {
 	if (!isfinite(c))
 		return 0;
+	/* c is whole (a floor): one turn either way is exact, and no fmod */
+	if (c >= 0 && c < GRID_COLS)
+		return (int) c;
+	if (c >= GRID_COLS && c < 2 * GRID_COLS)
+		return (int) (c - GRID_COLS);
+	if (c < 0 && c >= -GRID_COLS)
+		return (int) (c + GRID_COLS);
 	c = fmod(c, (double) GRID_COLS);
 	if (c < 0)
 		c += GRID_COLS;
@@ -138,6 +145,12 @@ size_t
 geo_index_bytes(const GeoIndex *index)
 {
 	return index == NULL ? 0 : index->bytes;
+}
+
+int
+geo_index_nentries(const GeoIndex *index)
+{
+	return index == NULL ? 0 : index->nentries;
 }
 
 /*

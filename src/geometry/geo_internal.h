@@ -52,6 +52,9 @@ struct GeoRingEdges
 	const GeoEdge *edges;
 };
 
+/* geo_index.c: how many entries the index holds */
+extern int	geo_index_nentries(const GeoIndex *index);
+
 /* geo_ring.c: the ring's bands, in the arena; false when out of memory */
 extern bool geo_ring_build_edges(GeoArena *arena, GeoRing *ring);
 

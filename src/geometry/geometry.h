@@ -5,7 +5,8 @@
  *		no Postgres headers, so it can be unit-tested and fuzzed alone.
  *
  * Implemented by geo_read.c and geo_read_ring.c (GeoJSON), geo_ring.c
- * (point in polygon), geo_index.c (the grid) and geo_set.c (memory);
+ * (point in polygon), geo_index.c (the grid), geo_index_many.c (many
+ * points at once) and geo_set.c (memory);
  * geo_internal.h is what they share.
  *
  * Rules (documented in README, "Sectors"):
@@ -171,5 +172,29 @@ extern size_t geo_index_sector_bytes(const GeoSector *sector);
 extern int	geo_index_lookup(const GeoIndex *index, double lon, double lat,
 							 bool has_altitude, int32_t altitude_ft,
 							 const GeoIndexEntry **out, int max);
+
+/*
+ * Many points at once (geo_index_many.c): every entry containing point i
+ * = (lon[i], lat[i]) and, when altitude_ft is not NULL and has_altitude is
+ * NULL or has_altitude[i], altitude altitude_ft[i], exactly as
+ * geo_index_lookup finds them.  The matches are ordered by point, then in
+ * entry order; *matches (NULL when there are none) is freed with
+ * geo_free_matches.  Returns how many, or -1 when out of memory.  Points
+ * are looked up in the order of their grid cells, which keeps the sectors
+ * of neighbouring points in the CPU's caches: about twice the speed of one
+ * geo_index_lookup a point over random points.
+ */
+typedef struct GeoMatch
+{
+	int32_t		point;			/* i */
+	const GeoIndexEntry *entry;
+} GeoMatch;
+
+extern int64_t geo_index_lookup_many(const GeoIndex *index, int npoints,
+									 const double *lon, const double *lat,
+									 const int32_t *altitude_ft,
+									 const bool *has_altitude,
+									 GeoMatch **matches);
+extern void geo_free_matches(GeoMatch *matches);
 
 #endif							/* VATSIM_GEOMETRY_H */

@@ -5,6 +5,7 @@
  *	vatsim.load_sectors()	read a GeoJSON FeatureCollection (geo_read.c),
  *							replace the set in one transaction
  *	vatsim.sectors_at()		every sector containing a point
+ *							(sectors_points.c: many points at once)
  *	vatsim.sectors_changed()	trigger: any change to the sector tables
  *							invalidates the index in every backend
  *
@@ -56,6 +57,8 @@ typedef struct SectorCache
 	int			nentries;
 	/* sectors_at's result rows, formed once: (set name, sector name) */
 	HeapTuple **rows;			/* by set, then by sector */
+	/* sectors_at_points' (0, set name, sector name): sectors_points.c */
+	HeapTuple **point_rows;		/* by set, then by sector */
 } SectorCache;
 
 static SectorCache cache;
@@ -387,8 +390,8 @@ read_all_sets(MemoryContext scratch)
 }
 
 /*
- * The index over every set's sectors, and sectors_at's result rows, in the
- * cache's context.
+ * The index over every set's sectors, and the result rows of sectors_at
+ * and sectors_at_points, in the cache's context.
  */
 static void
 build_index(void)
@@ -396,6 +399,7 @@ build_index(void)
 	MemoryContext old = MemoryContextSwitchTo(cache.cxt);
 	GeoIndexEntry *entries;
 	TupleDesc	row_desc;
+	TupleDesc	point_desc;
 	int			nentries = 0;
 	int			s;
 
@@ -406,22 +410,32 @@ build_index(void)
 	row_desc = CreateTemplateTupleDesc(2);
 	TupleDescInitEntry(row_desc, 1, "sector_set", TEXTOID, -1, 0);
 	TupleDescInitEntry(row_desc, 2, "sector", TEXTOID, -1, 0);
+	cache.point_rows = palloc(sizeof(HeapTuple *) * Max(cache.nsets, 1));
+	point_desc = CreateTemplateTupleDesc(3);
+	TupleDescInitEntry(point_desc, 1, "idx", INT4OID, -1, 0);
+	TupleDescInitEntry(point_desc, 2, "sector_set", TEXTOID, -1, 0);
+	TupleDescInitEntry(point_desc, 3, "sector", TEXTOID, -1, 0);
 	nentries = 0;
 	for (s = 0; s < cache.nsets; s++)
 	{
 		int			i;
 
 		cache.rows[s] = palloc(sizeof(HeapTuple) * Max(cache.sets[s].nsectors, 1));
+		cache.point_rows[s] = palloc(sizeof(HeapTuple) * Max(cache.sets[s].nsectors, 1));
 		for (i = 0; i < cache.sets[s].nsectors; i++)
 		{
-			Datum		values[2];
-			bool		nulls[2] = {0};
+			Datum		values[3];
+			bool		nulls[3] = {0};
 
 			entries[nentries].sector = &cache.sets[s].sectors[i];
 			entries[nentries].tag = s;
 			values[0] = CStringGetTextDatum(cache.set_names[s]);
 			values[1] = CStringGetTextDatum(cache.sets[s].sectors[i].name);
 			cache.rows[s][i] = heap_form_tuple(row_desc, values, nulls);
+			values[2] = values[1];
+			values[1] = values[0];
+			values[0] = Int32GetDatum(0);
+			cache.point_rows[s][i] = heap_form_tuple(point_desc, values, nulls);
 			nentries++;
 		}
 	}
@@ -453,6 +467,7 @@ build_cache(void)
 	cache.index = NULL;
 	cache.nentries = 0;
 	cache.rows = NULL;
+	cache.point_rows = NULL;
 	features_relid = lookup_features_relid();
 
 	/* a child of the caller's context: an error mid-build frees it too */
@@ -485,6 +500,8 @@ vi_sectors_lookup_prepare(void)
 	view.nentries = cache.nentries;
 	view.nsets = cache.nsets;
 	view.set_names = (const char *const *) cache.set_names;
+	view.sets = cache.sets;
+	view.point_rows = (const HeapTuple *const *) cache.point_rows;
 	return &view;
 }
 

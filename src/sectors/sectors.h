@@ -5,6 +5,8 @@
 #ifndef VATSIM_SECTORS_H
 #define VATSIM_SECTORS_H
 
+#include "access/htup.h"
+
 #include "geometry.h"
 
 /* What a lookup needs; valid until the next vi_sectors_lookup_prepare(). */
@@ -14,6 +16,12 @@ typedef struct SectorCacheView
 	int			nentries;
 	int			nsets;
 	const char *const *set_names;	/* by GeoIndexEntry.tag */
+	const GeoSectorSet *sets;	/* by GeoIndexEntry.tag */
+	/*
+	 * sectors_at_points' result rows (idx int4, sector_set, sector), idx 0:
+	 * by tag, then by the sector's position in its set.
+	 */
+	const HeapTuple *const *point_rows;
 } SectorCacheView;
 
 /* Register the invalidation callback; from _PG_init. */

@@ -39,13 +39,7 @@ SELECT is(pg_temp.at(51.4706, -0.4619), 'EGTL,EGTL-S,EGTT,EGTT-D,EGTT-S,EGTT-SC,
 
 -- The oracle.  PostGIS cannot read an unclosed ring, so close rings as the
 -- loader does before handing them over.
-CREATE FUNCTION pg_temp.closed(g jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $$
-  SELECT jsonb_build_object('type', 'MultiPolygon', 'coordinates',
-    (SELECT jsonb_agg((SELECT jsonb_agg(CASE WHEN r->0 = r->-1 THEN r ELSE r || jsonb_build_array(r->0) END ORDER BY ro)
-                       FROM jsonb_array_elements(p) WITH ORDINALITY rr(r, ro)) ORDER BY po)
-     FROM jsonb_array_elements(CASE g->>'type' WHEN 'Polygon' THEN jsonb_build_array(g->'coordinates')
-                                              ELSE g->'coordinates' END) WITH ORDINALITY pp(p, po)))
-$$;
+\i test/sql/postgis_closed.sql
 CREATE TEMP TABLE geo AS
 SELECT f.sector, ST_GeomFromGeoJSON(pg_temp.closed((f.feature->'geometry')::jsonb)) AS g
 FROM vatsim.sector_features f WHERE f.sector_set = 'vatspy';

@@ -1642,6 +1642,45 @@ test_allocation_failure(void)
 	alloc_budget = -1;
 	ok(r && index != NULL && n == 2 && leaks == 0,
 	   "geo_index_build returns NULL without leaking when an allocation fails (2 allocations)");
+
+	/* many points at once: every allocation failing in turn */
+	{
+		static double plon[3000];
+		static double plat[3000];
+		int64_t		got = -1;
+		long		live = alloc_live;
+		int			fails = 0;
+		int			i;
+
+		for (i = 0; i < 3000; i++)
+		{
+			plon[i] = 0.01 + (i % 60) / 61.0;
+			plat[i] = 0.01 + (i / 60) / 51.0;
+		}
+		leaks = 0;
+		for (n = 0; index != NULL && n < 100; n++)
+		{
+			GeoMatch   *m = (GeoMatch *) &set;
+
+			live = alloc_live;
+			alloc_budget = n;
+			got = geo_index_lookup_many(index, 3000, plon, plat, NULL, NULL, &m);
+			alloc_budget = -1;
+			if (got >= 0)
+			{
+				geo_free_matches(m);
+				break;
+			}
+			fails++;
+			if (alloc_live != live || m != NULL)
+				leaks++;
+		}
+		ok(got == 3000 && fails >= 5 && leaks == 0 && alloc_live == live,
+		   "geo_index_lookup_many returns -1 without leaking when any of its %d allocations fails (the cell sort, the growing matches, the point order)",
+		   fails);
+		if (got != 3000 || leaks != 0)
+			diag("got %lld, leaks %d, live %ld -> %ld", (long long) got, leaks, live, alloc_live);
+	}
 	geo_index_free(index);
 	if (r)
 		geo_free_set(&set);
@@ -1708,6 +1747,38 @@ oracle_point(const GeoIndex *index, const GeoSectorSet *set, double lon,
 	return k == n;
 }
 
+/*
+ * geo_index_lookup_many against geo_index_lookup one point at a time:
+ * the same entries, in point order then entry order.  *nmatches gets how
+ * many.
+ */
+static bool
+many_matches_single(const GeoIndex *index, int npoints, const double *lon,
+					const double *lat, const int32_t *alt, const bool *has_alt,
+					int64_t *nmatches)
+{
+	GeoMatch   *m = NULL;
+	int64_t		n = geo_index_lookup_many(index, npoints, lon, lat, alt, has_alt, &m);
+	int64_t		k = 0;
+	bool		same = n >= 0;
+	int			i;
+
+	for (i = 0; same && i < npoints; i++)
+	{
+		const GeoIndexEntry *out[256];
+		bool		h = alt != NULL && (has_alt == NULL || has_alt[i]);
+		int			c = geo_index_lookup(index, lon[i], lat[i], h, h ? alt[i] : 0, out, 256);
+		int			j;
+
+		for (j = 0; same && j < c && j < 256; j++, k++)
+			same = k < n && m[k].point == i && m[k].entry == out[j];
+	}
+	same = same && k == n;
+	*nmatches = n;
+	geo_free_matches(m);
+	return same;
+}
+
 /* Lookups per second over npoints random points in a box. */
 static double
 lookup_rate(const GeoIndex *index, double lon0, double lon1, double lat0,
@@ -1732,6 +1803,39 @@ lookup_rate(const GeoIndex *index, double lon0, double lon1, double lat0,
 	t = now_seconds() - t0;
 	*hits = (double) total / npoints;
 	return t > 0 ? npoints / t : 0;
+}
+
+/*
+ * Every vertex of every ring of the set, longitudes beyond 180 brought
+ * back by 360, into lon/lat (when not NULL); returns how many.
+ */
+static int
+vertex_points(const GeoSectorSet *set, double *lon, double *lat)
+{
+	int			n = 0;
+	int			i;
+
+	for (i = 0; i < set->nsectors; i++)
+	{
+		const GeoSector *s = &set->sectors[i];
+		int			p;
+		int			r;
+		int			k;
+
+		for (p = 0; p < s->npolygons; p++)
+			for (r = 0; r < s->polygons[p].nrings; r++)
+				for (k = 0; k < s->polygons[p].rings[r].npoints; k++, n++)
+				{
+					const GeoPoint *pt = &s->polygons[p].rings[r].points[k];
+
+					if (lon != NULL)
+					{
+						lon[n] = pt->lon > 180 ? pt->lon - 360 : pt->lon;
+						lat[n] = pt->lat;
+					}
+				}
+	}
+	return n;
 }
 
 /* An airport, the VATSpy.dat FIR of it and every id it lands in. */
@@ -1761,7 +1865,7 @@ static const Airport airports[] = {
 	{"PHNL", 21.318692, -157.922408, "KZAK PHZH"},	/* PHZH; KZAK split */
 };
 
-#define REAL_TESTS 11
+#define REAL_TESTS 12
 
 #ifdef __SANITIZE_ADDRESS__
 #define SPEED_NOTE " [sanitizer build]"
@@ -1790,8 +1894,11 @@ test_real(const char *path, const char *fixture_dir)
 	int			nvertices;
 	bool		good;
 	double		t0;
+	double		t;
 	double		rate;
 	double		avg;
+	double	   *vlon;
+	double	   *vlat;
 
 	if (path != NULL && *path != '\0')
 		text = read_file(path, &len);
@@ -1895,26 +2002,14 @@ test_real(const char *path, const char *fixture_dir)
 	   set.nsectors, hits);
 	bad = 0;
 	hits = 0;
-	nvertices = 0;
-	for (i = 0; i < set.nsectors; i++)
+	nvertices = vertex_points(&set, NULL, NULL);
+	vlon = keep(malloc(sizeof(double) * (size_t) nvertices));
+	vlat = keep(malloc(sizeof(double) * (size_t) nvertices));
+	vertex_points(&set, vlon, vlat);
+	for (i = 0; i < nvertices; i++)
 	{
-		const GeoSector *s = &set.sectors[i];
-		int			p;
-		int			r;
-		int			k;
-
-		for (p = 0; p < s->npolygons; p++)
-			for (r = 0; r < s->polygons[p].nrings; r++)
-				for (k = 0; k < s->polygons[p].rings[r].npoints; k++)
-				{
-					const GeoPoint *pt = &s->polygons[p].rings[r].points[k];
-					double		lon = pt->lon > 180 ? pt->lon - 360 : pt->lon;
-
-					nvertices++;
-					if (!oracle_point(index, &set, lon, pt->lat, &hits) && bad++ < 5)
-						diag("index and brute force differ at (%.17g, %.17g)",
-							 lon, pt->lat);
-				}
+		if (!oracle_point(index, &set, vlon[i], vlat[i], &hits) && bad++ < 5)
+			diag("index and brute force differ at (%.17g, %.17g)", vlon[i], vlat[i]);
 	}
 	ok(bad == 0, "VATSpy: at every one of %d vertices (on boundaries), index = brute force",
 	   nvertices);
@@ -1975,6 +2070,48 @@ test_real(const char *path, const char *fixture_dir)
 	ok(index_au != NULL && nau == 76 && good,
 	   "VATSpy: %d Australian sectors (ids Y...); the index over them alone places the 10 Australian airports alike",
 	   nau);
+
+	/* many points at once: every random point and every vertex again */
+	{
+		double	   *mlon = keep(malloc(sizeof(double) * (200000 + (size_t) nvertices)));
+		double	   *mlat = keep(malloc(sizeof(double) * (200000 + (size_t) nvertices)));
+		int			np = 200000 + nvertices;
+		int64_t		nm;
+
+		rng_state = 20240807;
+		for (i = 0; i < 200000; i++)
+		{
+			mlon[i] = rng_uniform(-180, 180);
+			mlat[i] = rng_uniform(-90, 90);
+		}
+		memcpy(mlon + 200000, vlon, sizeof(double) * (size_t) nvertices);
+		memcpy(mlat + 200000, vlat, sizeof(double) * (size_t) nvertices);
+		good = many_matches_single(index, np, mlon, mlat, NULL, NULL, &nm);
+		ok(good,
+		   "VATSpy: lookup_many over the %d random points and vertices above = one lookup a point (%lld matches)",
+		   np, (long long) nm);
+		t0 = now_seconds();
+		nm = 0;
+		for (i = 0; i < 200000; i++)
+		{
+			const GeoIndexEntry *out[64];
+
+			nm += geo_index_lookup(index, mlon[i], mlat[i], false, 0, out, 64);
+		}
+		t = now_seconds() - t0;
+		diag("index over all %d sectors, the 200,000 random points: %.0f points/s one at a time%s",
+			 set.nsectors, 200000 / t, SPEED_NOTE);
+		t0 = now_seconds();
+		{
+			GeoMatch   *m;
+
+			nm = geo_index_lookup_many(index, 200000, mlon, mlat, NULL, NULL, &m);
+			geo_free_matches(m);
+		}
+		t = now_seconds() - t0;
+		diag("index over all %d sectors, the same points: %.0f points/s with geo_index_lookup_many (%lld matches)%s",
+			 set.nsectors, 200000 / t, (long long) nm, SPEED_NOTE);
+	}
 
 	/* speed (not asserted) */
 	rng_state = 1;
@@ -2051,6 +2188,78 @@ test_real(const char *path, const char *fixture_dir)
 	free(text);
 }
 
+
+/*
+ * Many points at once: the same answers as one lookup a point, in point
+ * order, on both paths (few points: in order; many: sorted by cell),
+ * with altitudes, NULL altitudes, NaN and points on shared edges.
+ */
+static void
+test_lookup_many(void)
+{
+	GeoSectorSet set;
+	GeoIndexEntry entries[8];
+	GeoIndex   *index;
+	GeoMatch   *m = (GeoMatch *) &set;
+	double		lon[5000];
+	double		lat[5000];
+	int32_t		alt[5000];
+	bool		has_alt[5000];
+	int64_t		n;
+	int64_t		n2;
+	bool		same;
+	int			i;
+
+	if (!must_read("many",
+				   fc(join(feature_x("\"B\"", "\"floor\":10000,\"ceiling\":24500",
+									 polygon(rect(0, 0, 1, 1, false))),
+						   feature("U", polygon(rect(0, 0, 1, 1, false))),
+						   feature("E", polygon(rect(1, 0, 2, 1, false))),
+						   feature("N", polygon(rect(0, 1, 2, 2, false))),
+						   feature("W", polygon(rect(170, -10, 190, 10, false))),
+						   NULL)), &set))
+		return;
+	for (i = 0; i < set.nsectors; i++)
+	{
+		entries[i].sector = &set.sectors[i];
+		entries[i].tag = i;
+	}
+	index = geo_index_build(entries, set.nsectors);
+
+	rng_state = 77;
+	for (i = 0; i < 5000; i++)
+	{
+		/* on whole and half degrees often: vertices and shared edges */
+		lon[i] = i % 3 == 0 ? floor(rng_uniform(-1, 3) * 2) / 2 : rng_uniform(-1, 3);
+		lat[i] = i % 5 == 0 ? floor(rng_uniform(-1, 3) * 2) / 2 : rng_uniform(-1, 3);
+		if (i % 7 == 0)
+			lon[i] = rng_uniform(-180, 180);	/* some across the antimeridian */
+		alt[i] = (int32_t) rng_uniform(0, 30000);
+		has_alt[i] = i % 4 != 0;
+	}
+	lon[17] = NAN;
+	lat[18] = NAN;
+	lon[19] = 180;
+	lon[20] = -180;
+	same = many_matches_single(index, 5000, lon, lat, alt, has_alt, &n);
+	ok(same && n > 1000,
+	   "lookup_many = one lookup a point: 5,000 points sorted by cell, altitudes, NULL altitudes, NaN, edges, +-180 (%lld matches)",
+	   (long long) n);
+	same = many_matches_single(index, 1023, lon, lat, alt, has_alt, &n2);
+	ok(same && n2 > 200,
+	   "and 1,023 points, looked up in order (%lld matches)", (long long) n2);
+	same = many_matches_single(index, 5000, lon, lat, alt, NULL, &n);
+	same = many_matches_single(index, 5000, lon, lat, NULL, NULL, &n2) && same;
+	ok(same && n2 < n,
+	   "every altitude given, and none (no banded sector matches: %lld < %lld)",
+	   (long long) n2, (long long) n);
+	ok(geo_index_lookup_many(index, 0, lon, lat, NULL, NULL, &m) == 0 && m == NULL &&
+	   geo_index_lookup_many(NULL, 10, lon, lat, NULL, NULL, &m) == 0 && m == NULL,
+	   "no points, or no index: no matches");
+	geo_index_free(index);
+	geo_free_set(&set);
+}
+
 /* ------------------------------------------------------------------------
  */
 
@@ -2067,6 +2276,7 @@ main(void)
 	test_errors();
 	test_index();
 	test_index_bounded();
+	test_lookup_many();
 	test_copy_and_cost();
 	test_allocation_failure();
 	test_real(getenv("VATSPY_BOUNDARIES"), getenv("FIXTURE_DIR"));
