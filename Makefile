@@ -18,7 +18,7 @@ PARSE = feed_parse feed_json feed_prescan feed_map feed_dedupe feed_time \
 	transceivers_parse vatspy_dat
 GEOMETRY = geo_set geo_ring geo_read_ring geo_read geo_index
 STORE = columns store_current store_sessions store_flights store_transceivers ingest
-SECTORS = sectors occupancy
+SECTORS = sectors occupancy occupancy_aggregates
 AIRPORTS = airports
 CONTACTS = contact_match contacts_settings contacts
 SUMMARIES = history analytics flight_stats_step flight_summaries movements controller_summaries
