@@ -35,7 +35,8 @@
 --    sector) the flights inside just before the hour and the sorted entry
 --    and exit times within it; the count at `at` is one row per sector;
 --  * sector_transitions: each interval carries its predecessor (the flight's
---    previous interval in the same set), so no window function per query;
+--    previous interval in the same set) and when the flight last made the
+--    same transition, so no window function and no DISTINCT per query;
 --  * sector_traffic: vatsim.sector_bounds keeps the longest closed interval
 --    per sector, so "overlaps [since, until]" is a range on (sector,
 --    entry_time) plus the few open intervals.
@@ -44,9 +45,11 @@
 
 ALTER TABLE vatsim.sector_occupancy
     ADD COLUMN prev_sector text,
-    ADD COLUMN prev_entry_time timestamptz;
+    ADD COLUMN prev_entry_time timestamptz,
+    ADD COLUMN prev_pair_entry_time timestamptz;
 COMMENT ON COLUMN vatsim.sector_occupancy.prev_sector IS 'Sector of the flight''s previous interval in the same set (by entry_time, then sector); NULL for its first';
 COMMENT ON COLUMN vatsim.sector_occupancy.prev_entry_time IS 'entry_time of that previous interval';
+COMMENT ON COLUMN vatsim.sector_occupancy.prev_pair_entry_time IS 'prev_entry_time of the flight''s previous interval with the same prev_sector and sector in the set (the same transition before), if any';
 
 CREATE TABLE vatsim.sector_count_hours (
     hour       timestamptz NOT NULL,
@@ -98,13 +101,16 @@ BEGIN
     ht := date_trunc('hour', t, 'UTC');
 
     UPDATE vatsim.sector_occupancy o
-       SET prev_sector = w.ps, prev_entry_time = w.pe
-      FROM (SELECT x.occupancy_id,
-                   lag(x.sector) OVER w AS ps, lag(x.entry_time) OVER w AS pe
-              FROM vatsim.sector_occupancy x
-            WINDOW w AS (PARTITION BY x.flight_id, x.sector_set ORDER BY x.entry_time, x.sector)) w
+       SET prev_sector = w.ps, prev_entry_time = w.pe, prev_pair_entry_time = w.rp
+      FROM (SELECT p.*, lag(p.pe) OVER (PARTITION BY p.flight_id, p.sector_set, p.ps, p.sector
+                                        ORDER BY p.entry_time) AS rp
+              FROM (SELECT x.occupancy_id, x.flight_id, x.sector_set, x.sector, x.entry_time,
+                           lag(x.sector) OVER w AS ps, lag(x.entry_time) OVER w AS pe
+                      FROM vatsim.sector_occupancy x
+                    WINDOW w AS (PARTITION BY x.flight_id, x.sector_set ORDER BY x.entry_time, x.sector)) p) w
      WHERE o.occupancy_id = w.occupancy_id
-       AND (o.prev_sector IS DISTINCT FROM w.ps OR o.prev_entry_time IS DISTINCT FROM w.pe);
+       AND (o.prev_sector IS DISTINCT FROM w.ps OR o.prev_entry_time IS DISTINCT FROM w.pe
+            OR o.prev_pair_entry_time IS DISTINCT FROM w.rp);
 
     DELETE FROM vatsim.sector_count_hours;
     INSERT INTO vatsim.sector_count_hours (hour, sector_set, sector, n_base, entries, exits)
@@ -137,7 +143,7 @@ BEGIN
                         (SELECT count(*) FROM vatsim.sector_bounds);
 END
 $$;
-COMMENT ON FUNCTION vatsim.rebuild_sector_aggregates(timestamptz) IS 'Rebuild the sector history aggregates (sector_count_hours, sector_bounds, the intervals'' prev_sector) from vatsim.sector_occupancy; hours reach up_to (default: the newest snapshot). For an upgrade or hand-edited intervals';
+COMMENT ON FUNCTION vatsim.rebuild_sector_aggregates(timestamptz) IS 'Rebuild the sector history aggregates (sector_count_hours, sector_bounds, the intervals'' prev_* columns) from vatsim.sector_occupancy; hours reach up_to (default: the newest snapshot). For an upgrade or hand-edited intervals';
 REVOKE ALL ON FUNCTION vatsim.rebuild_sector_aggregates(timestamptz) FROM PUBLIC;
 
 -- A database upgraded from 0.5.0 already holds intervals.

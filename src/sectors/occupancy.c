@@ -496,15 +496,23 @@ write_changes(Writes *w, TimestampTz ts)
 		 * Each new interval records its predecessor: the flight's previous
 		 * interval in the set by (entry_time, sector), which is another one
 		 * opened now (all have entry_time = $1: the one before by sector)
-		 * or else the flight's newest stored one.  sector_transitions then
-		 * needs no window function.
+		 * or else the flight's newest stored one; and the predecessor's
+		 * entry_time of the flight's previous interval with the same
+		 * predecessor sector and sector (the same transition before; never
+		 * one opened now).  sector_transitions then needs no window function
+		 * and no DISTINCT.
 		 */
 		vi_store_prepare(&insert_plan,
 					  "INSERT INTO vatsim.sector_occupancy (flight_id, callsign, sector_set, sector, "
-					  "entry_time, entry_lat, entry_lon, entry_altitude, prev_sector, prev_entry_time) "
-					  "SELECT u.f, u.c, u.s, u.x, $1, u.lat, u.lon, u.alt, "
-					  "CASE WHEN u.bp IS NULL THEN l.sector ELSE u.bp END, "
-					  "CASE WHEN u.bp IS NULL THEN l.entry_time ELSE $1 END "
+					  "entry_time, entry_lat, entry_lon, entry_altitude, prev_sector, prev_entry_time, "
+					  "prev_pair_entry_time) "
+					  "SELECT v.f, v.c, v.s, v.x, $1, v.lat, v.lon, v.alt, v.ps, v.pe, "
+					  "(SELECT o.prev_entry_time FROM vatsim.sector_occupancy o "
+					  "WHERE o.flight_id OPERATOR(pg_catalog.=) v.f AND o.sector_set OPERATOR(pg_catalog.=) v.s "
+					  "AND o.sector OPERATOR(pg_catalog.=) v.x AND o.prev_sector OPERATOR(pg_catalog.=) v.ps "
+					  "ORDER BY o.entry_time DESC LIMIT 1) "
+					  "FROM (SELECT u.*, CASE WHEN u.bp IS NULL THEN l.sector ELSE u.bp END AS ps, "
+					  "CASE WHEN u.bp IS NULL THEN l.entry_time ELSE $1 END AS pe "
 					  "FROM (SELECT r.*, pg_catalog.lag(r.x) OVER (PARTITION BY r.f, r.s ORDER BY r.x) AS bp "
 					  "FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), "
 					  "pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[]), "
@@ -513,7 +521,7 @@ write_changes(Writes *w, TimestampTz ts)
 					  "AS r(f, c, s, x, lat, lon, alt)) u "
 					  "LEFT JOIN LATERAL (SELECT o.sector, o.entry_time FROM vatsim.sector_occupancy o "
 					  "WHERE o.flight_id OPERATOR(pg_catalog.=) u.f AND o.sector_set OPERATOR(pg_catalog.=) u.s "
-					  "ORDER BY o.entry_time DESC, o.sector DESC LIMIT 1) l ON u.bp IS NULL",
+					  "ORDER BY o.entry_time DESC, o.sector DESC LIMIT 1) l ON u.bp IS NULL) v",
 					  lengthof(types), types);
 		values[0] = TimestampTzGetDatum(ts);
 		values[1] = vi_col_array(&w->open_flight);

@@ -20,7 +20,8 @@
  *	  hour of `at`: n_base + entries up to `at` - exits up to `at`
  *	  (width_bucket counts them by binary search in the sorted arrays);
  *	- sector_transitions: the intervals entered in the window whose
- *	  predecessor (prev_sector, prev_entry_time) was entered in it too.
+ *	  predecessor (prev_sector, prev_entry_time) was entered in it too, each
+ *	  flight's first of a transition only (prev_pair_entry_time).
  *
  * An interval [entry, exit) with exit = entry is empty: it overlaps nothing
  * and is never counted (as the range operators of 0.3.0 to 0.5.0 had it).
@@ -192,7 +193,10 @@ vatsim_sector_counts(PG_FUNCTION_ARGS)
  * A transition is a flight's next interval in the same set after another,
  * both entered inside the window; counted once per flight.  The window is a
  * range of entry_time, so an interval's predecessor within it is its
- * predecessor overall whenever that one was entered in the window.
+ * predecessor overall whenever that one was entered in the window.  A
+ * flight counts once per transition: only its first in the window counts,
+ * the one whose previous same transition (prev_pair_entry_time: that one's
+ * predecessor entry) is absent or began before the window.
  */
 Datum
 vatsim_sector_transitions(PG_FUNCTION_ARGS)
@@ -205,11 +209,12 @@ vatsim_sector_transitions(PG_FUNCTION_ARGS)
 				errmsg("since and until must not be null"));
 	check_window(fcinfo, 0, 1);
 	return materialize(fcinfo, &transitions_plan,
-					   "SELECT o.sector_set, o.prev_sector, o.sector, pg_catalog.count(DISTINCT o.flight_id) "
+					   "SELECT o.sector_set, o.prev_sector, o.sector, pg_catalog.count(*) "
 					   "FROM vatsim.sector_occupancy o "
 					   "WHERE o.entry_time OPERATOR(pg_catalog.>=) $1 AND o.entry_time OPERATOR(pg_catalog.<=) $2 "
 					   "AND o.prev_entry_time OPERATOR(pg_catalog.>=) $1 "
 					   "AND o.prev_sector OPERATOR(pg_catalog.<>) o.sector "
+					   "AND (o.prev_pair_entry_time IS NULL OR o.prev_pair_entry_time OPERATOR(pg_catalog.<) $1) "
 					   "AND ($3 IS NULL OR o.sector_set OPERATOR(pg_catalog.=) $3) "
 					   "GROUP BY o.sector_set, o.prev_sector, o.sector "
 					   "ORDER BY 4 DESC, 1, 2, 3",

@@ -103,14 +103,14 @@ DECLARE
 BEGIN
     CREATE TEMP TABLE kept_hours ON COMMIT DROP AS SELECT * FROM vatsim.sector_count_hours;
     CREATE TEMP TABLE kept_bounds ON COMMIT DROP AS SELECT * FROM vatsim.sector_bounds;
-    CREATE TEMP TABLE kept_prev ON COMMIT DROP AS SELECT occupancy_id, prev_sector, prev_entry_time FROM vatsim.sector_occupancy;
+    CREATE TEMP TABLE kept_prev ON COMMIT DROP AS SELECT occupancy_id, prev_sector, prev_entry_time, prev_pair_entry_time FROM vatsim.sector_occupancy;
     PERFORM vatsim.rebuild_sector_aggregates();
     SELECT count(*) INTO d1 FROM ((TABLE kept_hours EXCEPT ALL TABLE vatsim.sector_count_hours)
                                   UNION ALL (TABLE vatsim.sector_count_hours EXCEPT ALL TABLE kept_hours)) x;
     SELECT count(*) INTO d2 FROM ((TABLE kept_bounds EXCEPT ALL TABLE vatsim.sector_bounds)
                                   UNION ALL (TABLE vatsim.sector_bounds EXCEPT ALL TABLE kept_bounds)) x;
-    SELECT count(*) INTO d3 FROM ((TABLE kept_prev EXCEPT ALL SELECT occupancy_id, prev_sector, prev_entry_time FROM vatsim.sector_occupancy)
-                                  UNION ALL (SELECT occupancy_id, prev_sector, prev_entry_time FROM vatsim.sector_occupancy EXCEPT ALL TABLE kept_prev)) x;
+    SELECT count(*) INTO d3 FROM ((TABLE kept_prev EXCEPT ALL SELECT occupancy_id, prev_sector, prev_entry_time, prev_pair_entry_time FROM vatsim.sector_occupancy)
+                                  UNION ALL (SELECT occupancy_id, prev_sector, prev_entry_time, prev_pair_entry_time FROM vatsim.sector_occupancy EXCEPT ALL TABLE kept_prev)) x;
     DROP TABLE kept_hours, kept_bounds, kept_prev;
     RETURN format('hours %s, bounds %s, prev %s', d1, d2, d3);
 END $$;
