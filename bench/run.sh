@@ -52,3 +52,7 @@ bench/sectors.sh
 echo
 echo "== the analytics step per snapshot: contacts, flight aggregates, movements, summaries (bench/analytics.sh)"
 bench/analytics.sh
+
+echo
+echo "== sector history functions on 1, 3 and 7 days of synthetic history, against plain SQL (bench/history.sh)"
+bench/history.sh

@@ -32,10 +32,10 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "nodes/parsenodes.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-#include "columns.h"
 
 PG_FUNCTION_INFO_V1(vatsim_sector_history_callsign);
 PG_FUNCTION_INFO_V1(vatsim_sector_history_flight);
@@ -57,10 +57,12 @@ static SPIPlanPtr transitions_plan;
 /*
  * Run a kept plan with the function's arguments (a NULL argument is a NULL
  * parameter) and put every row into the function's tuplestore.
+ * cursor_options: CURSOR_OPT_CUSTOM_PLAN where the best plan depends on the
+ * arguments (a window that holds the whole table or a sliver of it), else 0.
  */
 static Datum
 materialize(FunctionCallInfo fcinfo, SPIPlanPtr *cache, const char *sql,
-			int nargs, const Oid *types)
+			int nargs, const Oid *types, int cursor_options)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		values[4];
@@ -77,7 +79,15 @@ materialize(FunctionCallInfo fcinfo, SPIPlanPtr *cache, const char *sql,
 	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	vi_store_prepare(cache, sql, nargs, types);
+	if (*cache == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, (Oid *) types, cursor_options);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not prepare history query: %s",
+				 SPI_result_code_string(SPI_result));
+		*cache = plan;
+	}
 	rc = SPI_execute_plan(*cache, values, nulls, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "history query failed: %s", SPI_result_code_string(rc));
@@ -118,7 +128,7 @@ vatsim_sector_history_callsign(PG_FUNCTION_ARGS)
 					   "AND ($2 IS NULL OR o.exit_time IS NULL OR o.exit_time OPERATOR(pg_catalog.>=) $2) "
 					   "AND ($3 IS NULL OR o.entry_time OPERATOR(pg_catalog.<=) $3) "
 					   "ORDER BY o.entry_time, o.sector_set, o.sector",
-					   3, types);
+					   3, types, 0);
 }
 
 Datum
@@ -133,7 +143,7 @@ vatsim_sector_history_flight(PG_FUNCTION_ARGS)
 					   "AND ($2 IS NULL OR o.exit_time IS NULL OR o.exit_time OPERATOR(pg_catalog.>=) $2) "
 					   "AND ($3 IS NULL OR o.entry_time OPERATOR(pg_catalog.<=) $3) "
 					   "ORDER BY o.entry_time, o.sector_set, o.sector",
-					   3, types);
+					   3, types, 0);
 }
 
 Datum
@@ -163,7 +173,7 @@ vatsim_sector_traffic(PG_FUNCTION_ARGS)
 					   "AND o.entry_time OPERATOR(pg_catalog.<=) $3 "
 					   "AND ($4 IS NULL OR o.sector_set OPERATOR(pg_catalog.=) $4) "
 					   "ORDER BY 5, 2",
-					   4, types);
+					   4, types, 0);
 }
 
 Datum
@@ -186,7 +196,7 @@ vatsim_sector_counts(PG_FUNCTION_ARGS)
 					   "(SELECT pg_catalog.max(m.hour) FROM vatsim.sector_count_hours m)) "
 					   "AND ($2 IS NULL OR h.sector_set OPERATOR(pg_catalog.=) $2)) c "
 					   "WHERE c.n OPERATOR(pg_catalog.>) 0 ORDER BY 1, 2",
-					   2, types);
+					   2, types, 0);
 }
 
 /*
@@ -218,5 +228,5 @@ vatsim_sector_transitions(PG_FUNCTION_ARGS)
 					   "AND ($3 IS NULL OR o.sector_set OPERATOR(pg_catalog.=) $3) "
 					   "GROUP BY o.sector_set, o.prev_sector, o.sector "
 					   "ORDER BY 4 DESC, 1, 2, 3",
-					   3, types);
+					   3, types, CURSOR_OPT_CUSTOM_PLAN);
 }
