@@ -19,7 +19,7 @@ PARSE = feed_parse feed_json feed_prescan feed_map feed_dedupe feed_time \
 GEOMETRY = geo_set geo_ring geo_read_ring geo_read geo_index geo_index_many
 STORE = columns store_current store_sessions flight_stats_step store_stitch store_flights \
 	store_transceivers partitions ingest
-SECTORS = sectors sectors_points occupancy
+SECTORS = sectors sectors_points occupancy occupancy_aggregates
 AIRPORTS = airports
 CONTACTS = contact_match contacts_settings contacts
 SUMMARIES = history analytics flight_summaries movements controller_summaries

@@ -60,3 +60,7 @@ bench/analytics.sh
 echo
 echo "== position history storage: bytes per position as rows and as packs, packing rate, track reads (bench/storage.sh)"
 bench/storage.sh
+
+echo
+echo "== sector history functions on 1, 3 and 7 days of synthetic history, against plain SQL (bench/history.sh)"
+bench/history.sh

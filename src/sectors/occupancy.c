@@ -32,6 +32,7 @@
 
 #include "columns.h"
 #include "occupancy.h"
+#include "occupancy_aggregates.h"
 #include "sectors.h"
 #include "vatsim_ingest.h"
 
@@ -62,6 +63,8 @@ typedef struct PendingClose
 {
 	int64		occupancy_id;
 	int64		flight_id;
+	const char *sector_set;
+	const char *sector;
 	TimestampTz when;
 	const char *reason;
 	double		lat;			/* fallback: this snapshot's position */
@@ -76,6 +79,7 @@ typedef struct Writes
 	ColumnBuf	open_flight, open_callsign, open_set, open_sector, open_lat, open_lon, open_alt;
 	ColumnBuf	st_flight, st_slow;
 	ColumnBuf	drop_flight;
+	OccupancyEvents events;		/* entries and exits, for the aggregates */
 	PendingClose *pending;
 	int			npending;
 	int			maxpending;
@@ -222,6 +226,7 @@ writes_init(Writes *w)
 	vi_col_init(&w->st_flight, COL_INT8, 64);
 	vi_col_init(&w->st_slow, COL_INT4, 64);
 	vi_col_init(&w->drop_flight, COL_INT8, 64);
+	vi_occupancy_events_init(&w->events);
 	w->maxpending = 64;
 	w->npending = 0;
 	w->pending = palloc(sizeof(PendingClose) * w->maxpending);
@@ -242,6 +247,8 @@ close_at_last_position(Writes *w, OpenInterval *iv, int64 flight_id,
 	pc = &w->pending[w->npending++];
 	pc->occupancy_id = iv->occupancy_id;
 	pc->flight_id = flight_id;
+	pc->sector_set = iv->sector_set;
+	pc->sector = iv->sector;
 	pc->when = when;
 	pc->reason = reason;
 	pc->lat = p ? p->latitude : get_float8_nan();
@@ -260,6 +267,7 @@ close_interval(Writes *w, OpenInterval *iv, TimestampTz when, double lat,
 	vi_col_float(&w->close_lon, lon);
 	vi_col_int(&w->close_alt, alt);
 	vi_col_text(&w->close_reason, reason);
+	vi_occupancy_event(&w->events, iv->sector_set, iv->sector, when, -1);
 	iv->closed = true;
 }
 
@@ -352,6 +360,7 @@ process_pilot(Writes *w, FlightState *f, const FeedPilot *p, TimestampTz ts,
 			vi_col_float(&w->open_lat, p->latitude);
 			vi_col_float(&w->open_lon, p->longitude);
 			vi_col_int(&w->open_alt, p->altitude);
+			vi_occupancy_event(&w->events, set, found[j]->sector->name, ts, 1);
 		}
 	}
 
@@ -440,6 +449,7 @@ resolve_pending(Writes *w, TimestampTz ts)
 		vi_col_float(&w->close_lon, lp ? lp->lon : pc->lon);
 		vi_col_int(&w->close_alt, lp ? lp->alt : pc->alt);
 		vi_col_text(&w->close_reason, pc->reason);
+		vi_occupancy_event(&w->events, pc->sector_set, pc->sector, pc->when, -1);
 	}
 	hash_destroy(last);
 }
@@ -454,14 +464,20 @@ write_changes(Writes *w, TimestampTz ts)
 		static const Oid types[] = {INT8ARRAYOID, TIMESTAMPTZARRAYOID, FLOAT8ARRAYOID,
 		FLOAT8ARRAYOID, INT4ARRAYOID, TEXTARRAYOID};
 
+		/* ...and keep each sector's longest closed interval (sector_traffic) */
 		vi_store_prepare(&close_plan,
-					  "UPDATE vatsim.sector_occupancy o SET exit_time = u.t, exit_lat = u.lat, "
+					  "WITH c AS (UPDATE vatsim.sector_occupancy o SET exit_time = u.t, exit_lat = u.lat, "
 					  "exit_lon = u.lon, exit_altitude = u.alt, exit_reason = u.reason "
 					  "FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int8[]), "
 					  "pg_catalog.unnest($2::pg_catalog.timestamptz[]), pg_catalog.unnest($3::pg_catalog.float8[]), "
 					  "pg_catalog.unnest($4::pg_catalog.float8[]), pg_catalog.unnest($5::pg_catalog.int4[]), "
 					  "pg_catalog.unnest($6::pg_catalog.text[])) AS u(id, t, lat, lon, alt, reason) "
-					  "WHERE o.occupancy_id OPERATOR(pg_catalog.=) u.id",
+					  "WHERE o.occupancy_id OPERATOR(pg_catalog.=) u.id "
+					  "RETURNING o.sector, o.sector_set, o.exit_time OPERATOR(pg_catalog.-) o.entry_time AS d) "
+					  "INSERT INTO vatsim.sector_bounds AS b (sector, sector_set, max_duration) "
+					  "SELECT c.sector, c.sector_set, pg_catalog.max(c.d) FROM c GROUP BY c.sector, c.sector_set "
+					  "ON CONFLICT (sector, sector_set) DO UPDATE SET max_duration = EXCLUDED.max_duration "
+					  "WHERE b.max_duration OPERATOR(pg_catalog.<) EXCLUDED.max_duration",
 					  lengthof(types), types);
 		values[0] = vi_col_array(&w->close_id);
 		values[1] = vi_col_array(&w->close_time);
@@ -469,22 +485,43 @@ write_changes(Writes *w, TimestampTz ts)
 		values[3] = vi_col_array(&w->close_lon);
 		values[4] = vi_col_array(&w->close_alt);
 		values[5] = vi_col_array(&w->close_reason);
-		vi_store_execute(close_plan, values, SPI_OK_UPDATE);
+		vi_store_execute(close_plan, values, SPI_OK_INSERT);
 	}
 	if (w->open_flight.n > 0)
 	{
 		static const Oid types[] = {TIMESTAMPTZOID, INT8ARRAYOID, TEXTARRAYOID, TEXTARRAYOID,
 		TEXTARRAYOID, FLOAT8ARRAYOID, FLOAT8ARRAYOID, INT4ARRAYOID};
 
+		/*
+		 * Each new interval records its predecessor: the flight's previous
+		 * interval in the set by (entry_time, sector), which is another one
+		 * opened now (all have entry_time = $1: the one before by sector)
+		 * or else the flight's newest stored one; and the predecessor's
+		 * entry_time of the flight's previous interval with the same
+		 * predecessor sector and sector (the same transition before; never
+		 * one opened now).  sector_transitions then needs no window function
+		 * and no DISTINCT.
+		 */
 		vi_store_prepare(&insert_plan,
 					  "INSERT INTO vatsim.sector_occupancy (flight_id, callsign, sector_set, sector, "
-					  "entry_time, entry_lat, entry_lon, entry_altitude) "
-					  "SELECT u.f, u.c, u.s, u.x, $1, u.lat, u.lon, u.alt "
+					  "entry_time, entry_lat, entry_lon, entry_altitude, prev_sector, prev_entry_time, "
+					  "prev_pair_entry_time) "
+					  "SELECT v.f, v.c, v.s, v.x, $1, v.lat, v.lon, v.alt, v.ps, v.pe, "
+					  "(SELECT o.prev_entry_time FROM vatsim.sector_occupancy o "
+					  "WHERE o.flight_id OPERATOR(pg_catalog.=) v.f AND o.sector_set OPERATOR(pg_catalog.=) v.s "
+					  "AND o.sector OPERATOR(pg_catalog.=) v.x AND o.prev_sector OPERATOR(pg_catalog.=) v.ps "
+					  "ORDER BY o.entry_time DESC LIMIT 1) "
+					  "FROM (SELECT u.*, CASE WHEN u.bp IS NULL THEN l.sector ELSE u.bp END AS ps, "
+					  "CASE WHEN u.bp IS NULL THEN l.entry_time ELSE $1 END AS pe "
+					  "FROM (SELECT r.*, pg_catalog.lag(r.x) OVER (PARTITION BY r.f, r.s ORDER BY r.x) AS bp "
 					  "FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.int8[]), "
 					  "pg_catalog.unnest($3::pg_catalog.text[]), pg_catalog.unnest($4::pg_catalog.text[]), "
 					  "pg_catalog.unnest($5::pg_catalog.text[]), pg_catalog.unnest($6::pg_catalog.float8[]), "
 					  "pg_catalog.unnest($7::pg_catalog.float8[]), pg_catalog.unnest($8::pg_catalog.int4[])) "
-					  "AS u(f, c, s, x, lat, lon, alt)",
+					  "AS r(f, c, s, x, lat, lon, alt)) u "
+					  "LEFT JOIN LATERAL (SELECT o.sector, o.entry_time FROM vatsim.sector_occupancy o "
+					  "WHERE o.flight_id OPERATOR(pg_catalog.=) u.f AND o.sector_set OPERATOR(pg_catalog.=) u.s "
+					  "ORDER BY o.entry_time DESC, o.sector DESC LIMIT 1) l ON u.bp IS NULL) v",
 					  lengthof(types), types);
 		values[0] = TimestampTzGetDatum(ts);
 		values[1] = vi_col_array(&w->open_flight);
@@ -579,5 +616,6 @@ vi_occupancy_process(const FeedDocument *doc, const int64 *flight_ids,
 
 	resolve_pending(&w, ts);
 	write_changes(&w, ts);
+	vi_occupancy_aggregates(&w.events, ts);
 	hash_destroy(flights);
 }

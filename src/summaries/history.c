@@ -7,10 +7,24 @@
  *	vatsim.sector_counts(at, sector_set)
  *	vatsim.sector_transitions(since, until, sector_set)
  *
- * Each runs one prepared, parameterised statement whose WHERE clause an
- * index of vatsim.sector_occupancy serves (by flight, by callsign, the GiST
- * index on the interval's time range, or entry_time), and materialises the
- * rows.  None scans the whole history.
+ * Each runs one prepared, parameterised statement on a B-tree index and
+ * materialises the rows; none scans the whole history.  sector_history reads
+ * the intervals by flight or callsign; the other three read what the
+ * occupancy step keeps for them (occupancy_aggregates.c, occupancy.c):
+ *
+ *	- sector_traffic: closed intervals that overlap [since, until] entered at
+ *	  most the sector's longest closed interval (vatsim.sector_bounds) before
+ *	  since, so (sector, entry_time) bounds the scan; open ones come from
+ *	  their partial index;
+ *	- sector_counts: one vatsim.sector_count_hours row per sector for the
+ *	  hour of `at`: n_base + entries up to `at` - exits up to `at`
+ *	  (width_bucket counts them by binary search in the sorted arrays);
+ *	- sector_transitions: the intervals entered in the window whose
+ *	  predecessor (prev_sector, prev_entry_time) was entered in it too, each
+ *	  flight's first of a transition only (prev_pair_entry_time).
+ *
+ * An interval [entry, exit) with exit = entry is empty: it overlaps nothing
+ * and is never counted (as the range operators of 0.3.0 to 0.5.0 had it).
  */
 #include "postgres.h"
 
@@ -18,10 +32,10 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "nodes/parsenodes.h"
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-#include "columns.h"
 
 PG_FUNCTION_INFO_V1(vatsim_sector_history_callsign);
 PG_FUNCTION_INFO_V1(vatsim_sector_history_flight);
@@ -34,10 +48,6 @@ PG_FUNCTION_INFO_V1(vatsim_sector_transitions);
 	"o.exit_time, o.duration, o.entry_lat, o.entry_lon, o.entry_altitude, " \
 	"o.exit_lat, o.exit_lon, o.exit_altitude, o.exit_reason"
 
-/* The interval as a range: [entry, exit), open-ended while it is open. */
-#define OCCUPANCY_RANGE \
-	"pg_catalog.tstzrange(o.entry_time, o.exit_time, '[)')"
-
 static SPIPlanPtr history_callsign_plan;
 static SPIPlanPtr history_flight_plan;
 static SPIPlanPtr traffic_plan;
@@ -47,10 +57,12 @@ static SPIPlanPtr transitions_plan;
 /*
  * Run a kept plan with the function's arguments (a NULL argument is a NULL
  * parameter) and put every row into the function's tuplestore.
+ * cursor_options: CURSOR_OPT_CUSTOM_PLAN where the best plan depends on the
+ * arguments (a window that holds the whole table or a sliver of it), else 0.
  */
 static Datum
 materialize(FunctionCallInfo fcinfo, SPIPlanPtr *cache, const char *sql,
-			int nargs, const Oid *types)
+			int nargs, const Oid *types, int cursor_options)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Datum		values[4];
@@ -67,7 +79,15 @@ materialize(FunctionCallInfo fcinfo, SPIPlanPtr *cache, const char *sql,
 	}
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	vi_store_prepare(cache, sql, nargs, types);
+	if (*cache == NULL)
+	{
+		SPIPlanPtr	plan = SPI_prepare_cursor(sql, nargs, (Oid *) types, cursor_options);
+
+		if (plan == NULL || SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not prepare history query: %s",
+				 SPI_result_code_string(SPI_result));
+		*cache = plan;
+	}
 	rc = SPI_execute_plan(*cache, values, nulls, true, 0);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "history query failed: %s", SPI_result_code_string(rc));
@@ -108,7 +128,7 @@ vatsim_sector_history_callsign(PG_FUNCTION_ARGS)
 					   "AND ($2 IS NULL OR o.exit_time IS NULL OR o.exit_time OPERATOR(pg_catalog.>=) $2) "
 					   "AND ($3 IS NULL OR o.entry_time OPERATOR(pg_catalog.<=) $3) "
 					   "ORDER BY o.entry_time, o.sector_set, o.sector",
-					   3, types);
+					   3, types, 0);
 }
 
 Datum
@@ -123,7 +143,7 @@ vatsim_sector_history_flight(PG_FUNCTION_ARGS)
 					   "AND ($2 IS NULL OR o.exit_time IS NULL OR o.exit_time OPERATOR(pg_catalog.>=) $2) "
 					   "AND ($3 IS NULL OR o.entry_time OPERATOR(pg_catalog.<=) $3) "
 					   "ORDER BY o.entry_time, o.sector_set, o.sector",
-					   3, types);
+					   3, types, 0);
 }
 
 Datum
@@ -138,11 +158,22 @@ vatsim_sector_traffic(PG_FUNCTION_ARGS)
 	check_window(fcinfo, 1, 2);
 	return materialize(fcinfo, &traffic_plan,
 					   "SELECT " OCCUPANCY_COLUMNS " FROM vatsim.sector_occupancy o "
-					   "WHERE " OCCUPANCY_RANGE " OPERATOR(pg_catalog.&&) pg_catalog.tstzrange($2, $3, '[]') "
-					   "AND o.sector OPERATOR(pg_catalog.=) $1 "
+					   "WHERE o.sector OPERATOR(pg_catalog.=) $1 "
+					   "AND o.entry_time OPERATOR(pg_catalog.>=) ($2 OPERATOR(pg_catalog.-) "
+					   "(SELECT COALESCE(pg_catalog.max(b.max_duration), interval '0') "
+					   "FROM vatsim.sector_bounds b WHERE b.sector OPERATOR(pg_catalog.=) $1 "
+					   "AND ($4 IS NULL OR b.sector_set OPERATOR(pg_catalog.=) $4))) "
+					   "AND o.entry_time OPERATOR(pg_catalog.<=) $3 "
+					   "AND o.exit_time OPERATOR(pg_catalog.>) $2 "
+					   "AND o.exit_time OPERATOR(pg_catalog.>) o.entry_time "
 					   "AND ($4 IS NULL OR o.sector_set OPERATOR(pg_catalog.=) $4) "
-					   "ORDER BY o.entry_time, o.callsign",
-					   4, types);
+					   "UNION ALL "
+					   "SELECT " OCCUPANCY_COLUMNS " FROM vatsim.sector_occupancy o "
+					   "WHERE o.exit_time IS NULL AND o.sector OPERATOR(pg_catalog.=) $1 "
+					   "AND o.entry_time OPERATOR(pg_catalog.<=) $3 "
+					   "AND ($4 IS NULL OR o.sector_set OPERATOR(pg_catalog.=) $4) "
+					   "ORDER BY 5, 2",
+					   4, types, 0);
 }
 
 Datum
@@ -155,17 +186,27 @@ vatsim_sector_counts(PG_FUNCTION_ARGS)
 				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				errmsg("at must not be null"));
 	return materialize(fcinfo, &counts_plan,
-					   "SELECT o.sector_set, o.sector, pg_catalog.count(DISTINCT o.flight_id) "
-					   "FROM vatsim.sector_occupancy o "
-					   "WHERE " OCCUPANCY_RANGE " OPERATOR(pg_catalog.@>) $1 "
-					   "AND ($2 IS NULL OR o.sector_set OPERATOR(pg_catalog.=) $2) "
-					   "GROUP BY o.sector_set, o.sector ORDER BY o.sector_set, o.sector",
-					   2, types);
+					   "SELECT c.sector_set, c.sector, c.n FROM ("
+					   "SELECT h.sector_set, h.sector, (h.n_base OPERATOR(pg_catalog.+) "
+					   "pg_catalog.width_bucket($1, h.entries) OPERATOR(pg_catalog.-) "
+					   "pg_catalog.width_bucket($1, h.exits))::pg_catalog.int8 AS n "
+					   "FROM vatsim.sector_count_hours h "
+					   "WHERE h.hour OPERATOR(pg_catalog.=) LEAST("
+					   "pg_catalog.date_trunc('hour', $1, 'UTC'), "
+					   "(SELECT pg_catalog.max(m.hour) FROM vatsim.sector_count_hours m)) "
+					   "AND ($2 IS NULL OR h.sector_set OPERATOR(pg_catalog.=) $2)) c "
+					   "WHERE c.n OPERATOR(pg_catalog.>) 0 ORDER BY 1, 2",
+					   2, types, 0);
 }
 
 /*
  * A transition is a flight's next interval in the same set after another,
- * both entered inside the window; counted once per flight.
+ * both entered inside the window; counted once per flight.  The window is a
+ * range of entry_time, so an interval's predecessor within it is its
+ * predecessor overall whenever that one was entered in the window.  A
+ * flight counts once per transition: only its first in the window counts,
+ * the one whose previous same transition (prev_pair_entry_time: that one's
+ * predecessor entry) is absent or began before the window.
  */
 Datum
 vatsim_sector_transitions(PG_FUNCTION_ARGS)
@@ -178,15 +219,14 @@ vatsim_sector_transitions(PG_FUNCTION_ARGS)
 				errmsg("since and until must not be null"));
 	check_window(fcinfo, 0, 1);
 	return materialize(fcinfo, &transitions_plan,
-					   "SELECT t.sector_set, t.from_sector, t.to_sector, pg_catalog.count(DISTINCT t.flight_id) "
-					   "FROM (SELECT o.flight_id, o.sector_set, o.sector AS to_sector, "
-					   "pg_catalog.lag(o.sector) OVER (PARTITION BY o.flight_id, o.sector_set "
-					   "ORDER BY o.entry_time, o.sector) AS from_sector "
+					   "SELECT o.sector_set, o.prev_sector, o.sector, pg_catalog.count(*) "
 					   "FROM vatsim.sector_occupancy o "
 					   "WHERE o.entry_time OPERATOR(pg_catalog.>=) $1 AND o.entry_time OPERATOR(pg_catalog.<=) $2 "
-					   "AND ($3 IS NULL OR o.sector_set OPERATOR(pg_catalog.=) $3)) t "
-					   "WHERE t.from_sector IS NOT NULL AND t.from_sector OPERATOR(pg_catalog.<>) t.to_sector "
-					   "GROUP BY t.sector_set, t.from_sector, t.to_sector "
+					   "AND o.prev_entry_time OPERATOR(pg_catalog.>=) $1 "
+					   "AND o.prev_sector OPERATOR(pg_catalog.<>) o.sector "
+					   "AND (o.prev_pair_entry_time IS NULL OR o.prev_pair_entry_time OPERATOR(pg_catalog.<) $1) "
+					   "AND ($3 IS NULL OR o.sector_set OPERATOR(pg_catalog.=) $3) "
+					   "GROUP BY o.sector_set, o.prev_sector, o.sector "
 					   "ORDER BY 4 DESC, 1, 2, 3",
-					   3, types);
+					   3, types, CURSOR_OPT_CUSTOM_PLAN);
 }

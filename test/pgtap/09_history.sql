@@ -28,7 +28,7 @@ CREATE FUNCTION pg_temp.scans(idx text) RETURNS bigint LANGUAGE sql AS $$
 $$;
 CREATE TEMP TABLE before AS
 SELECT i AS idx, pg_temp.scans(i) AS n FROM unnest(ARRAY['sector_occupancy_callsign_idx', 'sector_occupancy_flight_idx', 'sector_occupancy_sector_idx',
-                                                       'sector_occupancy_during_idx', 'sector_occupancy_entry_idx']) i;
+                                                       'sector_occupancy_open_sector_idx', 'sector_occupancy_entry_idx']) i;
 CREATE FUNCTION pg_temp.used(idx text) RETURNS boolean LANGUAGE sql AS $$
     SELECT pg_temp.scans(idx) > (SELECT n FROM before WHERE before.idx = $1)
 $$;
@@ -55,8 +55,9 @@ SELECT results_eq(
     $$VALUES ('F1'::text, 0), ('F2', 15)$$, 'sector_traffic: both flights overlap A between t=10 and t=20');
 SELECT results_eq($$SELECT callsign FROM vatsim.sector_traffic('A', pg_temp.t(16), pg_temp.t(20))$$,
                   $$VALUES ('F2'::text)$$, 'from t=16 only F2 (F1 left A at 15: exits are exclusive)');
-SELECT ok(pg_temp.used('sector_occupancy_during_idx') OR pg_temp.used('sector_occupancy_sector_idx'),
-          'sector_traffic runs on an index (the time-range one or the sector one, as the planner prefers)');
+SELECT ok(pg_temp.used('sector_occupancy_open_sector_idx')
+          AND (pg_temp.used('sector_occupancy_sector_idx') OR pg_temp.used('sector_occupancy_entry_idx')),
+          'sector_traffic runs on B-tree indexes (closed: the sector or the entry_time one, as the planner prefers; open: the open-interval one)');
 SELECT is((SELECT count(*)::int FROM vatsim.sector_traffic('A', pg_temp.t(100), pg_temp.t(200))), 0, 'nothing later');
 SELECT throws_ok($$SELECT * FROM vatsim.sector_traffic('A', pg_temp.t(20), pg_temp.t(10))$$, '22023', NULL,
                  'since after until is an error');

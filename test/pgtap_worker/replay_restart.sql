@@ -36,6 +36,10 @@ SELECT count(*) AS a_cn, count(*) FILTER (WHERE ended_at IS NOT NULL) AS a_cclos
                           c.started_at, c.ended_at)::text, '|' ORDER BY c.flight_id, c.session_id,
                       c.frequency_khz, c.started_at)) AS a_cmd5
 FROM vatsim.atc_contacts c \gset
+-- the sector history aggregates (sector_count_hours, sector_bounds)
+SELECT count(*) AS a_hn, md5(string_agg(h::text, '|' ORDER BY hour, sector_set, sector)) AS a_hmd5
+FROM vatsim.sector_count_hours h \gset
+SELECT md5(string_agg(b::text, '|' ORDER BY sector, sector_set)) AS a_bmd5 FROM vatsim.sector_bounds b \gset
 
 \c vatsim_replay_b
 SET client_min_messages = error;
@@ -59,7 +63,7 @@ SELECT replay.run(12, 13);
 SET client_min_messages = error;
 CREATE EXTENSION pgtap;
 \o
-SELECT plan(10);
+SELECT plan(12);
 SELECT is((SELECT count(*)::int FROM vatsim.snapshots), 13, 'thirteen snapshots replayed');
 SELECT cmp_ok(:a_n, '>', 1000, 'the uninterrupted replay made intervals');
 SELECT cmp_ok(:a_left, '>', 0, 'some closed as left');
@@ -75,6 +79,11 @@ SELECT is((SELECT md5(string_agg(row(c.flight_id, c.session_id, c.pilot_callsign
                                  c.frequency_khz, c.started_at))
            FROM vatsim.atc_contacts c), :'a_cmd5',
           'the restarted replay has exactly the same contacts, every column');
+SELECT cmp_ok(:a_hn, '>', 100, 'the uninterrupted replay kept sector counts by hour');
+SELECT is((SELECT md5(string_agg(h::text, '|' ORDER BY hour, sector_set, sector)) FROM vatsim.sector_count_hours h)
+          || ' ' || (SELECT md5(string_agg(b::text, '|' ORDER BY sector, sector_set)) FROM vatsim.sector_bounds b),
+          :'a_hmd5' || ' ' || :'a_bmd5',
+          'the restarted replay has exactly the same sector counts by hour and sector bounds');
 SELECT * FROM finish();
 \c postgres
 \o /dev/null

@@ -1,0 +1,169 @@
+/*
+ * occupancy_aggregates.c
+ *		The sector counts by hour (vatsim.sector_count_hours), kept in the
+ *		occupancy step's transaction so that sector_counts(at) reads one row
+ *		per sector instead of every interval that overlaps `at`.
+ *
+ * A row (hour, set, sector) holds n_base, the intervals entered before the
+ * hour and not exited before it, and the sorted entry and exit times within
+ * the hour; the count at an instant of the hour is n_base + entries up to
+ * it - exits up to it.  Rows exist for every hour up to the newest
+ * snapshot's in which the count is above zero at some instant or changes.
+ * Three statements at most per snapshot:
+ *
+ *	1. extend: when the snapshot starts a new hour, carry every sector whose
+ *	   count at the end of the newest stored hour is above zero into each
+ *	   hour since (before this snapshot's events, which belong to its hour);
+ *	2. record the events in their hour's row (creating it with n_base 0:
+ *	   a missing row means nobody was inside at the hour's start);
+ *	3. only when an exit lies in an earlier hour (a gone flight closes at its
+ *	   last-seen time, up to stale_after ago): take it out of n_base of the
+ *	   later hours, and drop rows left with nothing.
+ *
+ * Everything is in the table, so a restart between two snapshots continues
+ * exactly, and vatsim.rebuild_sector_aggregates() builds the same rows from
+ * the intervals.  Interval of one flight in one sector never overlap, so
+ * counting intervals counts distinct flights.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+
+#include "columns.h"
+#include "occupancy_aggregates.h"
+
+#define UTC_HOUR(x) "pg_catalog.date_trunc('hour', " x ", 'UTC')"
+
+static SPIPlanPtr extend_plan;
+static SPIPlanPtr events_plan;
+static SPIPlanPtr retro_plan;
+static SPIPlanPtr cleanup_plan;
+
+void
+vi_occupancy_events_init(OccupancyEvents *ev)
+{
+	vi_col_init(&ev->set, COL_TEXT, 64);
+	vi_col_init(&ev->sector, COL_TEXT, 64);
+	vi_col_init(&ev->time, COL_TSTZ, 64);
+	vi_col_init(&ev->delta, COL_INT4, 64);
+	ev->min_time = DT_NOEND;
+}
+
+void
+vi_occupancy_event(OccupancyEvents *ev, const char *set, const char *sector,
+				   TimestampTz when, int delta)
+{
+	vi_col_text(&ev->set, set);
+	vi_col_text(&ev->sector, sector);
+	vi_col_tstz(&ev->time, when);
+	vi_col_int(&ev->delta, delta);
+	ev->min_time = Min(ev->min_time, when);
+}
+
+/* Start of the UTC hour of t (hours are whole multiples of an hour). */
+static TimestampTz
+utc_hour(TimestampTz t)
+{
+	TimestampTz h = t - t % USECS_PER_HOUR;
+
+	return h > t ? h - USECS_PER_HOUR : h;
+}
+
+void
+vi_occupancy_aggregates(const OccupancyEvents *ev, TimestampTz ts)
+{
+	Datum		values[4];
+
+	/* 1. extend (a no-op unless ts starts a new hour) */
+	{
+		static const Oid types[] = {TIMESTAMPTZOID};
+
+		vi_store_prepare(&extend_plan,
+						 "INSERT INTO vatsim.sector_count_hours (hour, sector_set, sector, n_base, entries, exits) "
+						 "SELECT g.h, c.sector_set, c.sector, "
+						 "c.n_base OPERATOR(pg_catalog.+) pg_catalog.cardinality(c.entries) "
+						 "OPERATOR(pg_catalog.-) pg_catalog.cardinality(c.exits), '{}', '{}' "
+						 "FROM (SELECT pg_catalog.max(m.hour) AS hmax FROM vatsim.sector_count_hours m) x "
+						 "JOIN vatsim.sector_count_hours c ON c.hour OPERATOR(pg_catalog.=) x.hmax "
+						 "CROSS JOIN pg_catalog.generate_series(x.hmax OPERATOR(pg_catalog.+) interval '1 hour', "
+						 UTC_HOUR("$1") ", interval '1 hour') AS g(h) "
+						 "WHERE x.hmax OPERATOR(pg_catalog.<) " UTC_HOUR("$1") " "
+						 "AND c.n_base OPERATOR(pg_catalog.+) pg_catalog.cardinality(c.entries) "
+						 "OPERATOR(pg_catalog.-) pg_catalog.cardinality(c.exits) OPERATOR(pg_catalog.>) 0",
+						 lengthof(types), types);
+		values[0] = TimestampTzGetDatum(ts);
+		vi_store_execute(extend_plan, values, SPI_OK_INSERT);
+	}
+	if (ev->set.n == 0)
+		return;
+
+	/*
+	 * 2. events.  Times usually come after every one stored in the row
+	 * (appended); a gone exit may not (merged and sorted).
+	 */
+	{
+		static const Oid types[] = {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4ARRAYOID};
+
+#define MERGE(col) \
+		"CASE WHEN EXCLUDED." col "[1] IS NULL THEN h." col " " \
+		"WHEN pg_catalog.cardinality(h." col ") OPERATOR(pg_catalog.=) 0 " \
+		"OR EXCLUDED." col "[1] OPERATOR(pg_catalog.>=) h." col "[pg_catalog.cardinality(h." col ")] " \
+		"THEN h." col " OPERATOR(pg_catalog.||) EXCLUDED." col " " \
+		"ELSE (SELECT pg_catalog.array_agg(z.t ORDER BY z.t) FROM pg_catalog.unnest(h." col \
+		" OPERATOR(pg_catalog.||) EXCLUDED." col ") AS z(t)) END"
+
+		vi_store_prepare(&events_plan,
+						 "INSERT INTO vatsim.sector_count_hours AS h (hour, sector_set, sector, n_base, entries, exits) "
+						 "SELECT " UTC_HOUR("e.t") ", e.s, e.x, 0, "
+						 "COALESCE(pg_catalog.array_agg(e.t ORDER BY e.t) "
+						 "FILTER (WHERE e.d OPERATOR(pg_catalog.>) 0), '{}'), "
+						 "COALESCE(pg_catalog.array_agg(e.t ORDER BY e.t) "
+						 "FILTER (WHERE e.d OPERATOR(pg_catalog.<) 0), '{}') "
+						 "FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
+						 "pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.timestamptz[]), "
+						 "pg_catalog.unnest($4::pg_catalog.int4[])) AS e(s, x, t, d) "
+						 "GROUP BY 1, 2, 3 "
+						 "ON CONFLICT (hour, sector_set, sector) DO UPDATE SET "
+						 "entries = " MERGE("entries") ", exits = " MERGE("exits"),
+						 lengthof(types), types);
+#undef MERGE
+		values[0] = vi_col_array(&ev->set);
+		values[1] = vi_col_array(&ev->sector);
+		values[2] = vi_col_array(&ev->time);
+		values[3] = vi_col_array(&ev->delta);
+		vi_store_execute(events_plan, values, SPI_OK_INSERT);
+	}
+
+	/* 3. exits in an earlier hour: out of the later hours' n_base */
+	if (utc_hour(ev->min_time) < utc_hour(ts))
+	{
+		static const Oid types[] = {TEXTARRAYOID, TEXTARRAYOID, TIMESTAMPTZARRAYOID, INT4ARRAYOID};
+		static const Oid cleanup_types[] = {TIMESTAMPTZOID};
+
+		vi_store_prepare(&retro_plan,
+						 "UPDATE vatsim.sector_count_hours h SET n_base = h.n_base OPERATOR(pg_catalog.-) r.n "
+						 "FROM (SELECT c.hour, c.sector_set, c.sector, pg_catalog.count(*)::pg_catalog.int4 AS n "
+						 "FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.text[]), "
+						 "pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.timestamptz[]), "
+						 "pg_catalog.unnest($4::pg_catalog.int4[])) AS e(s, x, t, d) "
+						 "JOIN vatsim.sector_count_hours c ON c.sector_set OPERATOR(pg_catalog.=) e.s "
+						 "AND c.sector OPERATOR(pg_catalog.=) e.x AND c.hour OPERATOR(pg_catalog.>) " UTC_HOUR("e.t") " "
+						 "WHERE e.d OPERATOR(pg_catalog.<) 0 "
+						 "GROUP BY c.hour, c.sector_set, c.sector) r "
+						 "WHERE h.hour OPERATOR(pg_catalog.=) r.hour AND h.sector_set OPERATOR(pg_catalog.=) r.sector_set "
+						 "AND h.sector OPERATOR(pg_catalog.=) r.sector",
+						 lengthof(types), types);
+		vi_store_execute(retro_plan, values, SPI_OK_UPDATE);
+
+		vi_store_prepare(&cleanup_plan,
+						 "DELETE FROM vatsim.sector_count_hours h "
+						 "WHERE h.hour OPERATOR(pg_catalog.>) " UTC_HOUR("$1") " "
+						 "AND h.n_base OPERATOR(pg_catalog.=) 0 "
+						 "AND pg_catalog.cardinality(h.entries) OPERATOR(pg_catalog.=) 0 "
+						 "AND pg_catalog.cardinality(h.exits) OPERATOR(pg_catalog.=) 0",
+						 lengthof(cleanup_types), cleanup_types);
+		values[0] = TimestampTzGetDatum(ev->min_time);
+		vi_store_execute(cleanup_plan, values, SPI_OK_DELETE);
+	}
+}
