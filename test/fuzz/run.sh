@@ -35,7 +35,9 @@ for t in "$@"; do
 	else
 		echo "not ok $n - $summary (exit $rc)"
 		cp "$work/out/"* build/artifacts/ 2>/dev/null
-		grep -E 'ERROR|SUMMARY|#0 |#1 |#2 |#3 |Test unit written' "$log" | head -20 | sed 's/^/# /'
+		# the error, our frames of the stack (not libFuzzer's), the input
+		grep -E 'ERROR|SUMMARY|Test unit written|^ +#[0-9]+ ' "$log" |
+			grep -vE 'fuzzer::|__sanitizer|libc\.so' | head -16 | sed 's/^/# /'
 		failed=$((failed + 1))
 	fi
 	if [ -n "${FUZZ_KEEP:-}" ]; then
