@@ -75,3 +75,15 @@ bench:
 
 unit:
 	$(MAKE) -C test/unit check
+
+# The Debian package postgresql-15-vatsim-ingest (pg_buildext, debian/),
+# built into build/deb/; and the libFuzzer targets for FUZZ_SECONDS each
+# (default 120; test/fuzz/Makefile).
+.PHONY: deb fuzz
+deb:
+	test/deb.sh
+
+FUZZ_SECONDS ?= 120
+fuzz:
+	test/deps.sh
+	$(MAKE) -C test/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)

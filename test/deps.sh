@@ -10,7 +10,14 @@ postgresql-15 postgresql-server-dev-15 postgresql-common
 libcurl4-openssl-dev libcjson-dev
 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
 postgresql-15-postgis-3
+clang-14 libclang-rt-14-dev libfuzzer-14-dev
 "
+# clang-14 and its runtimes build the libFuzzer targets (test/fuzz).
+# `deps.sh deb`: also what `make deb` and the package test need to build
+# the Debian package (pg_buildext, debhelper); installed only then.
+if [ "${1:-}" = deb ]; then
+	PACKAGES="$PACKAGES debhelper dpkg-dev postgresql-server-dev-all"
+fi
 # postgresql-15-postgis-3 is for the tests only (an oracle for point-in-polygon
 # and the benchmark's baseline); the extension never depends on PostGIS.
 

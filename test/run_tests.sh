@@ -44,6 +44,13 @@ if [ "${SKIP_UNIT:-}" = 1 ]; then :
 elif make -s --no-print-directory -C test/fetch check PROVE_FLAGS=-v FIXTURE_DIR="$FIXTURES" >"$LOGS/fetch.log" 2>&1; then touch "$LOGS/fetch.ok"; fi
 cat "$LOGS/fetch.log"
 
+# libFuzzer (test/fuzz): a short pass (10 s) of each target from its
+# committed corpus; TAP, one line a target with executions and crashes.
+echo "== fuzzing (libFuzzer, 10 s a target)"
+if [ "${SKIP_UNIT:-}" = 1 ]; then touch "$LOGS/fuzz.ok"; : >"$LOGS/fuzz.log"
+elif make -s --no-print-directory -C test/fuzz check >"$LOGS/fuzz.log" 2>&1; then touch "$LOGS/fuzz.ok"; fi
+cat "$LOGS/fuzz.log"
+
 # The HTTP server the worker tests fetch from (127.0.0.1 only).
 python3 test/feed_server.py --fixtures "$FIXTURES" --port 0 --port-file "$LOGS/port" \
 	--log "$LOGS/feed_server.log" &
@@ -66,13 +73,14 @@ pg_virtualenv -t -v 15 -c "-p $(test/free_port)" -o vatsim_ingest.enabled=off \
 
 # Count every test: TAP lines from the unit tests and pg_prove, and test
 # files from pg_regress.
-TAP_LOGS="$LOGS/unit.log $LOGS/fetch.log $LOGS/pgtap.log $LOGS/worker.log $LOGS/shell.log"
+TAP_LOGS="$LOGS/unit.log $LOGS/fetch.log $LOGS/fuzz.log $LOGS/pgtap.log $LOGS/worker.log $LOGS/shell.log"
 tap_pass=$(cat $TAP_LOGS 2>/dev/null | grep -cE '^[[:space:]]*ok [0-9]+')
 tap_fail=$(cat $TAP_LOGS 2>/dev/null | grep -cE '^[[:space:]]*not ok [0-9]+')
 reg_pass=$(grep -cE '^(test| )[ ]*[a-z_]+ +\.\.\. ok' "$LOGS/regress.log" 2>/dev/null)
 reg_fail=$(grep -cE '\.\.\. FAILED' "$LOGS/regress.log" 2>/dev/null)
 [ -f "$LOGS/unit.ok" ] || tap_fail=$((tap_fail + 1))
 [ -f "$LOGS/fetch.ok" ] || tap_fail=$((tap_fail + 1))
+[ -f "$LOGS/fuzz.ok" ] || tap_fail=$((tap_fail + 1))
 [ -f "$LOGS/worker.ok" ] || tap_fail=$((tap_fail + 1))
 [ -f "$LOGS/shell.ok" ] || tap_fail=$((tap_fail + 1))
 [ -f "$LOGS/regress.ok" ] || reg_fail=$((reg_fail + (reg_fail == 0)))

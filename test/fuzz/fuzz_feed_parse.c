@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * fuzz_feed_parse.c
- *		libFuzzer entry point for feed_parse() (see the Makefile's fuzz
- *		target; not part of "make check").
+ *		libFuzzer target for feed_parse() (test/fuzz/Makefile; "make fuzz",
+ *		and a short pass in "make test").
  *
  * Feeds arbitrary bytes (not NUL-terminated) to feed_parse() with a 1 MB
  * limit and checks the promises of feed.h on the way out: on failure the
@@ -16,71 +16,8 @@
  *-------------------------------------------------------------------------
  */
 #include <math.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "../../src/parse/feed.h"
-
-int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(cond) do { if (!(cond)) abort(); } while (0)
-
-static bool
-valid_utf8_cstring(const char *s, size_t max)
-{
-	const unsigned char *p = (const unsigned char *) s;
-	const char *nul = memchr(s, '\0', max);
-	size_t		n;
-	size_t		i = 0;
-
-	if (nul == NULL)
-		return false;			/* not terminated */
-	n = (size_t) (nul - s);
-	while (i < n)
-	{
-		unsigned char c = p[i];
-		size_t		need;
-		size_t		k;
-
-		if (c < 0x80)
-		{
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			need = 1;
-		else if (c >= 0xE0 && c <= 0xEF)
-			need = 2;
-		else if (c >= 0xF0 && c <= 0xF4)
-			need = 3;
-		else
-			return false;
-		if (i + need >= n + 1)
-			return false;
-		for (k = 1; k <= need; k++)
-			if ((p[i + k] & 0xC0) != 0x80)
-				return false;
-		i += need + 1;
-	}
-	return true;
-}
-
-/* A kept string (NULL: absent) is valid UTF-8. */
-static void
-check_string(const char *s)
-{
-	CHECK(s == NULL || valid_utf8_cstring(s, strlen(s) + 1));
-}
-
-static void
-check_callsign(const char *cs)
-{
-	CHECK(cs != NULL);
-	CHECK(cs[0] != '\0');
-	CHECK(strlen(cs) <= FEED_CALLSIGN_MAX);
-	check_string(cs);
-}
+#include "fuzz_common.h"
 
 static void
 check_plan(bool has_plan, const FeedPlan *plan)
@@ -117,11 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		static const FeedDocument zero;
 
 		CHECK(memcmp(&doc, &zero, sizeof(doc)) == 0);
-		CHECK(err.code > FEED_OK && err.code <= FEED_ERR_NO_MEMORY);
-		CHECK(valid_utf8_cstring(err.message, sizeof(err.message)));
-		CHECK(valid_utf8_cstring(err.path, sizeof(err.path)));
-		CHECK(err.message[0] != '\0');
-		CHECK(err.offset <= size);
+		check_feed_error(&err, size);
 		return 0;
 	}
 
@@ -129,10 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(doc.general.update_timestamp != FEED_NULL_TIME);
 	check_int(doc.general.version);
 	check_int(doc.general.connected_clients);
-	CHECK(doc.rejects.n_reasons <= FEED_MAX_REASONS);
-	CHECK(doc.rejects.n_reasons <= doc.rejects.count);
-	for (i = 0; i < doc.rejects.n_reasons; i++)
-		CHECK(valid_utf8_cstring(doc.rejects.reasons[i], FEED_REASON_LEN));
+	check_rejects(&doc.rejects);
 
 	for (i = 0; i < doc.n_pilots; i++)
 	{
