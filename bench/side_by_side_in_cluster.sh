@@ -158,8 +158,10 @@ done
 # bytes per stored position, heap + indexes
 for db in side backfill; do
 	"${PSQL[@]}" -d $db -c "INSERT INTO bench.sizes
-	  SELECT '$db', s, (SELECT count(*) FROM vatsim.positions), pg_relation_size('vatsim.positions'),
-	         pg_indexes_size('vatsim.positions') FROM (VALUES ('ours')) v(s)
+	  SELECT '$db', s, (SELECT count(*) FROM vatsim.positions),
+	         (SELECT sum(pg_relation_size(relid)) FROM pg_partition_tree('vatsim.positions')),
+	         (SELECT sum(pg_indexes_size(relid)) FROM pg_partition_tree('vatsim.positions'))
+	  FROM (VALUES ('ours')) v(s)
 	  UNION ALL
 	  SELECT '$db', 'plain', (SELECT count(*) FROM plain.positions), pg_relation_size('plain.positions'),
 	         pg_indexes_size('plain.positions')"
