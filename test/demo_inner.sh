@@ -18,7 +18,8 @@ for i in $(seq "$DEMO_CYCLES"); do
 		SELECT format('%s  state=%-8s cycles=%s last=%-9s snapshots=%s flights=%s positions=%s intervals=%s transceivers=%s',
 		              to_char(now() AT TIME ZONE 'UTC', 'HH24:MI:SS'), s.state, s.cycles, s.last_result,
 		              (SELECT count(*) FROM vatsim.snapshots), (SELECT count(*) FROM vatsim.flights),
-		              (SELECT count(*) FROM vatsim.positions), (SELECT count(*) FROM vatsim.sector_occupancy),
+		              (SELECT count(*) FROM vatsim.positions) + (SELECT coalesce(sum(n), 0) FROM vatsim.position_packs),
+		              (SELECT count(*) FROM vatsim.sector_occupancy),
 		              (SELECT count(*) FROM vatsim.transceivers))
 		FROM vatsim.status s"
 done

@@ -13,7 +13,8 @@
  *
  *	1. extend: when the snapshot starts a new hour, carry every sector whose
  *	   count at the end of the newest stored hour is above zero into each
- *	   hour since (before this snapshot's events, which belong to its hour);
+ *	   hour since, at most MAX_CARRY_HOURS of them (before this snapshot's
+ *	   events, which belong to its hour);
  *	2. record the events in their hour's row (creating it with n_base 0:
  *	   a missing row means nobody was inside at the hour's start);
  *	3. only when an exit lies in an earlier hour (a gone flight closes at its
@@ -34,6 +35,21 @@
 #include "occupancy_aggregates.h"
 
 #define UTC_HOUR(x) "pg_catalog.date_trunc('hour', " x ", 'UTC')"
+
+/*
+ * The extend step carries open sectors into at most this many hours before
+ * the snapshot's own.  A longer gap between stored snapshots (a worker
+ * started after a backfill of old archives: years) would otherwise write a
+ * row per sector for every hour since, millions of them in one snapshot;
+ * no network connection, so no interval, lasts that long.  The hours of
+ * such a gap further back get no rows: sector_counts() inside them counts
+ * nothing (vatsim.rebuild_sector_aggregates() writes them).  GREATEST is
+ * a construct: its comparison comes from the pinned search_path.
+ */
+#define MAX_CARRY_HOURS 48
+#define MAX_CARRY_HOURS_M1 47
+#define CS_(x) #x
+#define CS(x) CS_(x)
 
 static SPIPlanPtr extend_plan;
 static SPIPlanPtr events_plan;
@@ -86,7 +102,8 @@ vi_occupancy_aggregates(const OccupancyEvents *ev, TimestampTz ts)
 						 "OPERATOR(pg_catalog.-) pg_catalog.cardinality(c.exits), '{}', '{}' "
 						 "FROM (SELECT pg_catalog.max(m.hour) AS hmax FROM vatsim.sector_count_hours m) x "
 						 "JOIN vatsim.sector_count_hours c ON c.hour OPERATOR(pg_catalog.=) x.hmax "
-						 "CROSS JOIN pg_catalog.generate_series(x.hmax OPERATOR(pg_catalog.+) interval '1 hour', "
+						 "CROSS JOIN pg_catalog.generate_series(GREATEST(x.hmax OPERATOR(pg_catalog.+) interval '1 hour', "
+						 UTC_HOUR("$1") " OPERATOR(pg_catalog.-) interval '" CS(MAX_CARRY_HOURS_M1) " hours'), "
 						 UTC_HOUR("$1") ", interval '1 hour') AS g(h) "
 						 "WHERE x.hmax OPERATOR(pg_catalog.<) " UTC_HOUR("$1") " "
 						 "AND c.n_base OPERATOR(pg_catalog.+) pg_catalog.cardinality(c.entries) "
