@@ -46,10 +46,7 @@
  * nothing (vatsim.rebuild_sector_aggregates() writes them).  GREATEST is
  * a construct: its comparison comes from the pinned search_path.
  */
-#define MAX_CARRY_HOURS 48
-#define MAX_CARRY_HOURS_M1 47
-#define CS_(x) #x
-#define CS(x) CS_(x)
+#define MAX_CARRY_HOURS "48"
 
 static SPIPlanPtr extend_plan;
 static SPIPlanPtr events_plan;
@@ -103,7 +100,7 @@ vi_occupancy_aggregates(const OccupancyEvents *ev, TimestampTz ts)
 						 "FROM (SELECT pg_catalog.max(m.hour) AS hmax FROM vatsim.sector_count_hours m) x "
 						 "JOIN vatsim.sector_count_hours c ON c.hour OPERATOR(pg_catalog.=) x.hmax "
 						 "CROSS JOIN pg_catalog.generate_series(GREATEST(x.hmax OPERATOR(pg_catalog.+) interval '1 hour', "
-						 UTC_HOUR("$1") " OPERATOR(pg_catalog.-) interval '" CS(MAX_CARRY_HOURS_M1) " hours'), "
+						 UTC_HOUR("$1") " OPERATOR(pg_catalog.-) interval '" MAX_CARRY_HOURS " hours' OPERATOR(pg_catalog.+) interval '1 hour'), "
 						 UTC_HOUR("$1") ", interval '1 hour') AS g(h) "
 						 "WHERE x.hmax OPERATOR(pg_catalog.<) " UTC_HOUR("$1") " "
 						 "AND c.n_base OPERATOR(pg_catalog.+) pg_catalog.cardinality(c.entries) "

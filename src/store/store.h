@@ -70,14 +70,13 @@ typedef struct StitchKeys
 	const struct ColumnBuf *departure;
 	const struct ColumnBuf *arrival;
 } StitchKeys;
-typedef PilotFlights StitchResult;
 
 /*
  * store_stitch.c: find or start each pilot's flight and advance its
  * aggregates; fills out[0..doc->n_pilots-1] (arrays allocated by the caller).
  */
 extern void vi_stitch_flights(const FeedDocument *doc, const StitchKeys *keys,
-							  TimestampTz ts, int grace_s, StitchResult *out);
+							  TimestampTz ts, int grace_s, PilotFlights *out);
 
 /*
  * Daily partitions (partitions.c): the UTC day of ts has a partition in every

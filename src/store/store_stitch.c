@@ -328,7 +328,7 @@ rules_now(FlightStatsRules *rules)
 
 void
 vi_stitch_flights(const FeedDocument *doc, const StitchKeys *keys, TimestampTz ts,
-				  int grace_s, StitchResult *out)
+				  int grace_s, PilotFlights *out)
 {
 	int			n = doc->n_pilots;
 	Candidate  *cand = find_candidates(keys, n, ts, grace_s);
