@@ -39,7 +39,8 @@ OBJS = \
 	$(PACKING:%=src/packing/%.o)
 DATA = vatsim_ingest--0.1.0.sql vatsim_ingest--0.1.0--0.2.0.sql \
 	vatsim_ingest--0.2.0--0.3.0.sql vatsim_ingest--0.3.0--0.4.0.sql \
-	vatsim_ingest--0.4.0--0.5.0.sql vatsim_ingest--0.5.0--0.6.0.sql
+	vatsim_ingest--0.4.0--0.5.0.sql vatsim_ingest--0.5.0--0.6.0.sql \
+	vatsim_ingest--0.6.0--0.7.0.sql
 
 PG_CPPFLAGS = $(addprefix -I$(srcdir)/src,/ /fetch /parse /geometry /store /sectors /worker /contacts /summaries /packing)
 PG_CFLAGS = -std=gnu11 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)

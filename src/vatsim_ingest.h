@@ -5,7 +5,7 @@
 #ifndef VATSIM_INGEST_H
 #define VATSIM_INGEST_H
 
-#define VATSIM_INGEST_VERSION "0.6.0"
+#define VATSIM_INGEST_VERSION "0.7.0"
 
 /* vatsim_ingest.max_feed_bytes: largest document accepted, in bytes */
 extern int	vi_max_feed_bytes;
