@@ -45,7 +45,7 @@ SELECT o.snapshots, round(o.seconds::numeric, 1) AS "ours s", round((o.snapshots
        CASE WHEN o.snapshots / o.seconds >= 40 THEN 'target met (>= 40/s)' ELSE 'target NOT met (>= 40/s)' END AS target
 FROM bench.backfill o JOIN bench.backfill p ON p.side = 'plain' WHERE o.side = 'ours';
 
-\echo Bytes per stored position as rows (pg_relation_size and pg_indexes_size of the positions table, summed over its daily partitions, divided by its rows; packing, which takes closed hours, is bench/storage.sh's)
+\echo Bytes per stored position as rows (pg_relation_size and pg_indexes_size of the positions table, summed over its daily partitions, divided by its rows; packing of closed hours is measured by bench/storage.sh)
 SELECT db AS database, side, rows, round(heap::numeric / rows, 1) AS "heap B", round(indexes::numeric / rows, 1) AS "indexes B",
        round((heap + indexes)::numeric / rows, 1) AS "total B/position"
 FROM bench.sizes ORDER BY db, side;

@@ -11,6 +11,7 @@
 #include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 #include "columns.h"
 
@@ -26,6 +27,15 @@ vi_col_init(ColumnBuf *c, ColType type, int cap)
 	c->cap = Max(cap, 1);
 	c->values = palloc(sizeof(Datum) * c->cap);
 	c->nulls = palloc(sizeof(bool) * c->cap);
+	c->hasnull = false;
+	c->tdata = NULL;
+	c->tlen = 0;
+	c->tcap = 0;
+	if (type == COL_TEXT)
+	{
+		c->tcap = (Size) c->cap * 16;
+		c->tdata = palloc(c->tcap);
+	}
 }
 
 static inline void
@@ -39,26 +49,42 @@ col_push(ColumnBuf *c, Datum value, bool isnull)
 	}
 	c->values[c->n] = value;
 	c->nulls[c->n] = isnull;
+	c->hasnull |= isnull;
 	c->n++;
 }
 
 /*
  * Feed strings are UTF-8 (the parser checked), and ingest runs only in a
- * UTF8 database (ingest.c), so they are stored as they are.
+ * UTF8 database (ingest.c), so they are stored as they are: appended to the
+ * column's array data area as a text element.
  */
-static text *
-feed_string_to_text(const char *s)
-{
-	return cstring_to_text(s);
-}
-
 void
 vi_col_text(ColumnBuf *c, const char *s)
 {
+	Size		len;
+	Size		start;
+
 	if (s == NULL)
+	{
 		col_push(c, (Datum) 0, true);
-	else
-		col_push(c, PointerGetDatum(feed_string_to_text(s)), false);
+		return;
+	}
+	len = strlen(s);
+	if (len > MaxAllocSize - VARHDRSZ)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("feed string of %zu bytes is too long", len));
+	start = INTALIGN(c->tlen);
+	if (start + VARHDRSZ + len > c->tcap)
+	{
+		c->tcap = Max(c->tcap * 2, start + VARHDRSZ + len);
+		c->tdata = repalloc_huge(c->tdata, c->tcap);
+	}
+	memset(c->tdata + c->tlen, 0, start - c->tlen);
+	SET_VARSIZE(c->tdata + start, VARHDRSZ + len);
+	memcpy(c->tdata + start + VARHDRSZ, s, len);
+	c->tlen = start + VARHDRSZ + len;
+	col_push(c, (Datum) 0, false);
 }
 
 void
@@ -188,6 +214,45 @@ static const ColTypeInfo col_types[] = {
 	[COL_BOOL] = {BOOLOID, BOOLARRAYOID, 1, true, TYPALIGN_CHAR, "pg_catalog.bool[]"},
 };
 
+/* A text column's one-dimensional array, from its ready data area. */
+static ArrayType *
+text_array(const ColumnBuf *c)
+{
+	Size		overhead;
+	Size		nbytes;
+	ArrayType  *a;
+
+	if (c->hasnull)
+		overhead = ARR_OVERHEAD_WITHNULLS(1, c->n);
+	else
+		overhead = ARR_OVERHEAD_NONULLS(1);
+	nbytes = overhead + c->tlen;
+
+	if (!AllocSizeIsValid(nbytes))
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("array size exceeds the maximum allowed (%d)", (int) MaxAllocSize));
+	a = palloc0(nbytes);
+	SET_VARSIZE(a, nbytes);
+	a->ndim = 1;
+	a->dataoffset = c->hasnull ? (int32) overhead : 0;
+	a->elemtype = TEXTOID;
+	ARR_DIMS(a)[0] = c->n;
+	ARR_LBOUND(a)[0] = 1;
+	if (c->hasnull)
+	{
+		bits8	   *bitmap = ARR_NULLBITMAP(a);
+		int			i;
+
+		/* palloc0: every bit starts as null; set the present ones */
+		for (i = 0; i < c->n; i++)
+			if (!c->nulls[i])
+				bitmap[i / 8] |= (bits8) (1 << (i % 8));
+	}
+	memcpy((char *) a + overhead, c->tdata, c->tlen);	/* ARR_DATA_PTR */
+	return a;
+}
+
 Datum
 vi_col_array(const ColumnBuf *c)
 {
@@ -197,6 +262,8 @@ vi_col_array(const ColumnBuf *c)
 
 	if (c->n == 0)
 		return PointerGetDatum(construct_empty_array(t->elem));
+	if (c->type == COL_TEXT)
+		return PointerGetDatum(text_array(c));
 	return PointerGetDatum(construct_md_array(c->values, c->nulls, 1, dims, lbs,
 											  t->elem, t->typlen, t->byval,
 											  t->align));

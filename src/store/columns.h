@@ -31,6 +31,12 @@ typedef enum ColType
 	COL_BOOL
 } ColType;
 
+/*
+ * Text columns keep their strings as the array's data area itself (4-byte
+ * varlena headers, int-aligned), so that a column of 1,900 strings becomes
+ * an array with one copy instead of a palloc'd text per string plus the
+ * array's own copy; values[] is unused for them.
+ */
 typedef struct ColumnBuf
 {
 	ColType		type;
@@ -38,6 +44,10 @@ typedef struct ColumnBuf
 	int			cap;
 	Datum	   *values;
 	bool	   *nulls;
+	bool		hasnull;
+	char	   *tdata;			/* COL_TEXT: the elements, as in an array */
+	Size		tlen;
+	Size		tcap;
 } ColumnBuf;
 
 extern void vi_col_init(ColumnBuf *c, ColType type, int cap);

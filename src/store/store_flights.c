@@ -70,9 +70,14 @@ static const char positions_sql[] =
 "  pg_catalog.unnest($7::pg_catalog.int4[]) AS heading,"
 "  pg_catalog.unnest($8::pg_catalog.text[]) AS transponder,"
 "  pg_catalog.unnest($9::pg_catalog.float8[]) AS qnh_i_hg,"
-"  pg_catalog.unnest($10::pg_catalog.int4[]) AS qnh_mb) AS u "
-"ON CONFLICT DO NOTHING";
+"  pg_catalog.unnest($10::pg_catalog.int4[]) AS qnh_mb) AS u";
 
+/*
+ * A plain INSERT, no ON CONFLICT: the order check (ingest.c) admits only a
+ * snapshot newer than every stored one and a flight has one pilot per
+ * snapshot, so (flight_id, ts) is always new; a speculative insertion
+ * would probe the key index once more per row for nothing.
+ */
 static void
 store_positions(const ColumnBuf *cols, TimestampTz ts)
 {

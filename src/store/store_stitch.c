@@ -209,9 +209,13 @@ plan_aircraft(const FeedPilot *p)
 	return (s != NULL && *s != '\0') ? s : NULL;
 }
 
+/*
+ * plan_hash: feed_plan_hash() of p's plan, computed once by the caller (it
+ * reads every field of the plan, routes included).
+ */
 static void
-push_row(ColumnBuf *rows, int pilot, const FeedPilot *p, const Candidate *c,
-		 TimestampTz first_ts, const FlightStats *st)
+push_row(ColumnBuf *rows, int pilot, const FeedPilot *p, int64 plan_hash,
+		 const Candidate *c, TimestampTz first_ts, const FlightStats *st)
 {
 	vi_col_int(&rows[FR_PILOT], pilot);
 	if (c->found)
@@ -225,7 +229,7 @@ push_row(ColumnBuf *rows, int pilot, const FeedPilot *p, const Candidate *c,
 	vi_col_text(&rows[FR_ARRIVAL], p->has_plan ? p->plan.field[FP_ARRIVAL] : NULL);
 	vi_col_text(&rows[FR_AIRCRAFT], plan_aircraft(p));
 	if (p->has_plan)
-		vi_col_int8(&rows[FR_PLAN_HASH], (int64) feed_plan_hash(&p->plan));
+		vi_col_int8(&rows[FR_PLAN_HASH], plan_hash);
 	else
 		vi_col_null(&rows[FR_PLAN_HASH]);
 	vi_col_int(&rows[FR_RECONNECTED], c->found && !c->same_logon);
@@ -373,7 +377,7 @@ vi_stitch_flights(const FeedDocument *doc, const StitchKeys *keys, TimestampTz t
 		else
 			(void) fs_step(&c->st, &rules, &s); /* not newer: the order check prevents it */
 		out->flight_ids[i] = c->found ? c->flight_id : -1;
-		push_row(c->found ? upd : ins, i, p, c, c->first_ts, &c->st);
+		push_row(c->found ? upd : ins, i, p, hash, c, c->first_ts, &c->st);
 	}
 
 	prepare_writes();
