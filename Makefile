@@ -26,7 +26,7 @@ SUMMARIES = history analytics flight_summaries movements controller_summaries
 WORKER = worker_status worker_notify worker
 PACKING = pack_codec pack_read pack_store
 OBJS = \
-	src/vatsim_ingest.o src/search_path.o \
+	src/vatsim_ingest.o src/search_path.o src/standby.o \
 	$(FETCH:%=src/fetch/%.o) \
 	$(PARSE:%=src/parse/%.o) \
 	$(GEOMETRY:%=src/geometry/%.o) \

@@ -20,6 +20,7 @@
 #include "utils/memutils.h"
 
 #include "columns.h"
+#include "standby.h"
 #include "vatspy_dat.h"
 
 PG_FUNCTION_INFO_V1(vatsim_load_airports);
@@ -134,6 +135,7 @@ vatsim_load_airports(PG_FUNCTION_ARGS)
 	bool		ok;
 	int			i;
 
+	vi_refuse_on_standby("vatsim.load_airports()");
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),

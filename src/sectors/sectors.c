@@ -38,6 +38,7 @@
 #include "geometry.h"
 #include "search_path.h"
 #include "sectors.h"
+#include "standby.h"
 
 PG_FUNCTION_INFO_V1(vatsim_load_sectors);
 PG_FUNCTION_INFO_V1(vatsim_sectors_at);
@@ -280,6 +281,7 @@ vatsim_load_sectors(PG_FUNCTION_ARGS)
 	bool		ok;
 	int			i;
 
+	vi_refuse_on_standby("vatsim.load_sectors()");
 	if (name == NULL || name[0] == '\0' || PG_ARGISNULL(1) || name_key == NULL)
 		ereport(ERROR,
 				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),

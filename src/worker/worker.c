@@ -20,6 +20,7 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "access/xlog.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "commands/dbcommands.h"
@@ -53,6 +54,8 @@
 
 /* How often a worker whose extension or database is missing looks again. */
 #define RECHECK_MS 10000
+/* How often a worker on a standby looks whether it was promoted (cheap). */
+#define STANDBY_RECHECK_MS 1000
 
 static Fetcher *feed_fetcher;
 static Fetcher *transceivers_fetcher;
@@ -70,7 +73,8 @@ vatsim_worker_register(void)
 
 	memset(&worker, 0, sizeof(worker));
 	worker.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
-	worker.bgw_start_time = BgWorkerStart_RecoveryFinished;
+	/* on a hot standby too, to say in vatsim.status that it waits there */
+	worker.bgw_start_time = BgWorkerStart_ConsistentState;
 	worker.bgw_restart_time = 10;
 	strlcpy(worker.bgw_library_name, "vatsim_ingest", BGW_MAXLEN);
 	strlcpy(worker.bgw_function_name, "vatsim_worker_main", BGW_MAXLEN);
@@ -698,6 +702,39 @@ wait_for_database(void)
 	}
 }
 
+/*
+ * A hot standby is read-only and may be promoted at any moment (nothing
+ * wakes us then): while the server is in recovery the worker stores
+ * nothing, shows it in vatsim.status, and looks again every
+ * STANDBY_RECHECK_MS.  One LOG line when it starts waiting, one when it
+ * resumes, never an error.  Returns true while it waits.
+ */
+static bool
+standby_wait(bool *waiting, TimestampTz *next_run)
+{
+	if (!RecoveryInProgress())
+	{
+		if (*waiting)
+		{
+			ereport(LOG,
+					errmsg("background worker resuming: the server was promoted and is no longer in recovery"));
+			*waiting = false;
+			/* a cycle at once: the new primary has missed snapshots */
+			*next_run = GetCurrentTimestamp();
+		}
+		return false;
+	}
+	if (!*waiting)
+		ereport(LOG,
+				errmsg("background worker waiting: the server is a standby (in recovery) and stores no snapshots"),
+				errdetail("The primary's worker stores them and they arrive here by replication."),
+				errhint("The worker starts its cycles by itself once the server is promoted."));
+	*waiting = true;
+	vi_status_set_state("standby: waiting for promotion");
+	wait_until(TimestampTzPlusMilliseconds(GetCurrentTimestamp(), STANDBY_RECHECK_MS));
+	return true;
+}
+
 void
 vatsim_worker_main(Datum main_arg)
 {
@@ -705,6 +742,7 @@ vatsim_worker_main(Datum main_arg)
 	TimestampTz last_start = 0;
 	int			failures = 0;
 	bool		warned = false;
+	bool		on_standby = false;
 
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	pqsignal(SIGTERM, die);
@@ -750,6 +788,8 @@ vatsim_worker_main(Datum main_arg)
 			ConfigReloadPending = false;
 			apply_reload(last_start, &failures, &next_run);
 		}
+		if (standby_wait(&on_standby, &next_run))
+			continue;
 		now = GetCurrentTimestamp();
 		requested = vi_status_run_requested();
 

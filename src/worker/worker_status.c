@@ -13,6 +13,7 @@
  */
 #include "postgres.h"
 
+#include "access/xlog.h"
 #include "catalog/pg_authid_d.h"
 #include "fmgr.h"
 #include "funcapi.h"
@@ -301,6 +302,14 @@ vatsim_run_now(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("timeout must not be negative"));
+
+	/* the worker of a standby waits for promotion: no ticket it would keep */
+	if (RecoveryInProgress())
+		ereport(ERROR,
+				errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+				errmsg("cannot run a cycle of the vatsim_ingest worker on a standby"),
+				errdetail("The server is in recovery: snapshots arrive by replication from the primary, and the worker here waits for promotion."),
+				errhint("Call vatsim.run_now() on the primary."));
 
 	LWLockAcquire(vatsim_shared->lock, LW_EXCLUSIVE);
 	latch = vatsim_shared->latch;
