@@ -37,6 +37,7 @@
 #include "ingest.h"
 #include "occupancy.h"
 #include "search_path.h"
+#include "standby.h"
 #include "store.h"
 #include "transceivers.h"
 #include "vatsim_ingest.h"
@@ -607,6 +608,7 @@ vatsim_ingest_text(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
+	vi_refuse_on_standby("vatsim.ingest()");
 	feed = PG_GETARG_TEXT_PP(0);
 	if (have_trx)
 	{
@@ -634,6 +636,7 @@ vatsim_ingest_file(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
+	vi_refuse_on_standby("vatsim.ingest_file()");
 	path = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	if (!has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
 		ereport(ERROR,

@@ -78,7 +78,7 @@ wait_for() {	# wait_for SECONDS CLUSTER QUERY: until the query says t
 }
 pgctl() { "${AS[@]}" "$BIN/pg_ctl" "$@" >>"$DIR/pg_ctl.log" 2>&1; }
 
-echo "1..31"
+echo "1..32"
 
 # --- the feed server and the documents -------------------------------------
 python3 "$ROOT/test/feed_server.py" --fixtures "$FEEDS" --port 0 --port-file "$DIR/feed_port" &
@@ -190,6 +190,10 @@ HINT:  Call vatsim.run_now() on the primary." "$out"
 check "and its SQLSTATE is 25006 (read_only_sql_transaction)" refused "SELECT * FROM vatsim.run_now(false)"
 check "vatsim.ingest() on B is refused with SQLSTATE 25006" \
 	refused "SELECT * FROM vatsim.ingest(pg_read_file('$FEEDS/doc8.json'))"
+out=$(q B "SELECT * FROM vatsim.ingest(pg_read_file('$FEEDS/doc8.json'))" 2>&1 | grep -E '^(ERROR|HINT)')
+same "vatsim.ingest() on B: the server is a standby, run it on the primary" \
+	"ERROR:  cannot run vatsim.ingest() on a standby
+HINT:  Run vatsim.ingest() on the primary; what it writes reaches this standby by replication." "$out"
 writers_refused() {
 	refused "SELECT vatsim.load_tracked_positions('*')" &&
 		refused "SELECT vatsim.summarise_flights(ARRAY[1]::bigint[], ARRAY['gone'], now())"
