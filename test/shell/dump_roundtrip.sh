@@ -1,11 +1,9 @@
 #!/bin/bash
 # dump_roundtrip.sh: the standard backup keeps everything (issue 10, item 4;
 # issue 13, "Backups and upgrades").
-# Fills a database (VATSpy sectors and airports, the seq1 and seq2 snapshots, seq2
-# with a transceivers document that makes one ATC contact; packs made by
-# vatsim.pack_positions, positions in two daily partitions; a run-log row, a
-# transceiver, a controller range, a flight summary and a controller summary with
-# an hours row by hand), dumps it with pg_dump -Fc, restores it
+# Fills a database (test/sql/filled_database.sql: VATSpy sectors and airports,
+# the seq1 and seq2 snapshots, an ATC contact, a pack, two daily partitions,
+# and by hand the rows no two snapshots make), dumps it with pg_dump -Fc, restores it
 # into a new database (whole) and into one that has the extension already
 # (data only), then compares every table of the extension and every partition
 # of one (listed from the catalogue: pg_depend and pg_inherits, so a new table
@@ -15,6 +13,7 @@
 # sector set): the restored rows stay as they were, the next snapshot follows
 # the new settings.  Prints TAP.
 set -u
+cd "$(dirname "$0")/../.." || exit 1
 export PGOPTIONS="-c client_min_messages=error"
 SRC=vatsim_dump_src
 DST=vatsim_dump_restored
@@ -99,39 +98,8 @@ fingerprint() {
 	sql "$1" -F ' ' -c "$EXT_SEQUENCES"
 }
 
-createdb $SRC && sql $SRC \
-	-c "CREATE EXTENSION vatsim_ingest" \
-	-c "SELECT sector_set FROM vatsim.load_sectors('vatspy', pg_catalog.pg_read_file('$VATSPY'), 'id')" \
-	-c "SELECT airports FROM vatsim.load_airports(pg_catalog.pg_read_file('$VATSPY_DAT'))" \
-	-c "SELECT vatsim.load_tracked_positions('*')" \
-	-c "SELECT status FROM vatsim.ingest_file('$SEQ1')" \
-	-c "INSERT INTO vatsim.positions (flight_id, ts, latitude, longitude, altitude) VALUES (0, '2023-08-07 20:00:00+00', 1.5, 2.25, -10)" \
-	-c "SELECT vatsim.pack_positions('infinity', 100)" \
-	-c "SELECT vatsim.ensure_partitions('0 days', '2023-08-06 12:00:00+00')" \
-	-c "INSERT INTO vatsim.positions (flight_id, ts, latitude, longitude, altitude) VALUES (0, '2023-08-06 20:00:00+00', 1.5, 2.25, -10)" \
-	-c "WITH d AS (SELECT pg_catalog.pg_read_file('$SEQ2') AS doc),
-	        c AS (SELECT c.value ->> 'callsign' AS atc, (c.value ->> 'frequency')::numeric * 1000000 AS hz,
-	                     d.doc::jsonb -> 'pilots' -> 0 AS p
-	              FROM d, jsonb_array_elements(d.doc::jsonb -> 'controllers') c
-	              WHERE (c.value ->> 'facility')::int > 0 AND c.value ->> 'frequency' <> '199.998' LIMIT 1),
-	        t AS (SELECT jsonb_build_object('id', 0, 'frequency', c.hz::bigint, 'latDeg', (c.p ->> 'latitude')::float8,
-	                                        'lonDeg', (c.p ->> 'longitude')::float8) AS tx FROM c)
-	     SELECT status FROM d, c, t, vatsim.ingest(d.doc, jsonb_build_array(
-	         jsonb_build_object('callsign', c.atc, 'transceivers', jsonb_build_array(t.tx)),
-	         jsonb_build_object('callsign', c.p ->> 'callsign', 'transceivers', jsonb_build_array(t.tx)))::text)" \
-	-c "INSERT INTO vatsim.controller_ranges VALUES ('RDR', 'Radar', 150)" \
-	-c "INSERT INTO vatsim.runs (started_at, finished_at, result, duration_ms) VALUES (now(), now(), 'ok', 1.5)" \
-	-c "INSERT INTO vatsim.transceivers (callsign, transceiver_id, frequency_hz, latitude, longitude, height_msl_m, height_agl_m)
-	    VALUES ('TEST_CTR', 0, 124350000, 51.5, -0.1, 30, 2)" \
-	-c "INSERT INTO vatsim.flight_summaries (flight_id, cid, callsign, first_seen, last_seen, end_reason, total_s,
-	    airborne_s, distance_nm, sectors, sector_seconds, controllers, contact_s, airborne_contact_s, summarised_at)
-	    VALUES (0, 1, 'TEST0', now(), now(), 'gone', 0, 0, 0, 0, '[]', '[]', 0, 0, now())" \
-	-c "INSERT INTO vatsim.controller_summaries
-	    SELECT session_id, cid, callsign, 'Test', 1, facility, rating, logon_time, last_seen, 0, connections,
-	           is_observer, no_frequency, frequencies, 0, 0, NULL, 0, last_seen
-	    FROM vatsim.controller_sessions ORDER BY session_id LIMIT 1" \
-	-c "INSERT INTO vatsim.controller_summary_hours
-	    SELECT session_id, pg_catalog.date_trunc('hour', ended_at, 'UTC'), 0, 0, 0 FROM vatsim.controller_summaries" >/dev/null
+createdb $SRC && sql $SRC -c "CREATE EXTENSION vatsim_ingest" \
+	-v seq1="$SEQ1" -v seq2="$SEQ2" -v vatspy="$VATSPY" -v vatspy_dat="$VATSPY_DAT" -f test/sql/filled_database.sql >/dev/null
 check $? "a database with sectors, airports, two snapshots (an ATC contact in the second), packs, two days of positions, a run, a transceiver, a controller range, a flight summary and a controller summary"
 before=$(fingerprint $SRC)
 # The catalogue's list holds what the analytics (0.5.0) and speed (0.6.0)
