@@ -26,21 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-n=0
-check() {	# check RC NAME: one TAP line
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi
-}
-same() {	# same WHAT A B: one TAP line comparing two outputs
-	n=$((n + 1))
-	if [ -n "$2" ] && [ "$2" = "$3" ]; then
-		echo "ok $n - $1"
-	else
-		echo "not ok $n - $1"
-		diff <(echo "$2") <(echo "$3") | sed 's/^/# /'
-	fi
-}
-sql() { psql -X -q -At -v ON_ERROR_STOP=1 -d "$@"; }
+. test/shell/lib/tap.sh
 
 echo "1..25"
 
