@@ -30,8 +30,10 @@ VERSIONS=${UPGRADE_VERSIONS:-0.1.0 0.2.0 0.3.0 0.4.0 0.5.0 0.6.0}
 REF=vatsim_up_ref
 REF3=vatsim_up_ref3
 OLD=vatsim_up_old
-cleanup() { for db in $REF $REF3 $OLD; do dropdb --if-exists "$db" >/dev/null 2>&1; done; }
-trap cleanup EXIT
+RST=vatsim_up_restored
+DUMP=$(mktemp /tmp/vatsim_up_dump.XXXXXX)
+cleanup() { for db in $REF $REF3 $OLD $RST; do dropdb --if-exists "$db" >/dev/null 2>&1; done; }
+trap 'cleanup; rm -f "$DUMP"' EXIT
 cleanup
 
 . test/shell/lib/tap.sh
@@ -48,7 +50,11 @@ same_rows() {
 	done
 }
 
-echo "1..$((2 + 7 * $(echo $VERSIONS | wc -w)))"
+# a dump holds the rows from 0.4.0 on (README, "Backups")
+dumps() { case $1 in 0.1.0 | 0.2.0 | 0.3.0) return 1 ;; esac; }
+n_dumps=0
+for v in $VERSIONS; do dumps $v && n_dumps=$((n_dumps + 1)); done
+echo "1..$((2 + 7 * $(echo $VERSIONS | wc -w) + 2 * n_dumps))"
 
 FX=${VATSIM_FIXTURES:-}
 SEQ1=$FX/v3-2023-08-07T232929Z-754p-seq1.json
@@ -156,8 +162,9 @@ for v in $VERSIONS; do
 		sql $OLD -c "SELECT vatsim.ensure_partitions($(sql $REF -c "SELECT pg_catalog.format('%L, %L', max(day) - min(day) || ' days', min(day))
 			FROM vatsim.history_partitions"))" >/dev/null || fill_ok=1
 	fi
+	installed=" $(fingerprint $OLD "$old_cols" | awk '$2 > 0 { print $1 }' | paste -sd' ') "
 	for t in $(echo "$old_cols" | cut -d' ' -f1 | uniq); do
-		[ "$(sql $OLD -c "SELECT pg_catalog.count(*) FROM vatsim.$t")" -eq 0 ] || continue
+		case $installed in *" $t "*) continue ;; esac
 		common=$(join <(echo "$old_cols" | awk -v t=$t '$1 == t { print $2 }' | sort) \
 			<(echo "$ref_cols" | awk -v t=$t '$1 == t { print $2 }' | sort) | paste -sd,)
 		[ -n "$common" ] || continue
@@ -168,13 +175,16 @@ for v in $VERSIONS; do
 			{ fill_ok=1; echo "# $v: could not copy $t ($common)"; }
 	done
 	# the identity sequences, numbered on from the reference's
-	for seq in $(sql $OLD -c "SELECT pg_catalog.format('%s:%s', c.relname, a.attname) FROM pg_catalog.pg_attribute a
-			JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
-			WHERE s.nspname = 'vatsim' AND a.attidentity <> '' AND NOT c.relispartition"); do
-		last=$(sql $REF -c "SELECT last_value FROM pg_catalog.pg_sequences
-			WHERE pg_catalog.format('%I.%I', schemaname, sequencename) = pg_catalog.pg_get_serial_sequence('vatsim.${seq%%:*}', '${seq#*:}')")
-		[ -z "$last" ] || sql $OLD -c "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence('vatsim.${seq%%:*}', '${seq#*:}'), $last)" >/dev/null
-	done
+	identities="SELECT c.relname, a.attname FROM pg_catalog.pg_attribute a
+		JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
+		WHERE s.nspname = 'vatsim' AND a.attidentity <> '' AND NOT c.relispartition"
+	setvals=$(join <(sql $REF -F . -c "SELECT i.relname || '.' || i.attname, q.last_value FROM ($identities) i
+			JOIN pg_catalog.pg_sequences q ON pg_catalog.format('%I.%I', q.schemaname, q.sequencename)
+				= pg_catalog.pg_get_serial_sequence('vatsim.' || i.relname, i.attname)
+			WHERE q.last_value IS NOT NULL" | sed 's/\.\([0-9]*\)$/ \1/' | sort) \
+		<(sql $OLD -F . -c "$identities" | sort) |
+		awk '{ split($1, k, "."); printf "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(%svatsim.%s%s, %s%s%s), %s);\n", q, k[1], q, q, k[2], q, $2 }' q="'")
+	[ -z "$setvals" ] || echo "$setvals" | sql $OLD >/dev/null || fill_ok=1
 	empty=$(fingerprint $OLD "$old_cols" | awk '$2 == 0 { print $1 }' | paste -sd' ')
 	[ $fill_ok -eq 0 ] && [ -z "$empty" ]
 	check $? "$v: installed, every one of its $(echo "$old_cols" | cut -d' ' -f1 | uniq | wc -l) tables holds rows (empty: ${empty:-none})"
@@ -182,6 +192,7 @@ for v in $VERSIONS; do
 	# 2. the update
 	kept_cols=$(join -j1 <(echo "$old_cols" | sed 's/ /./' | sort) <(echo "$ref_cols" | sed 's/ /./' | sort) | sed 's/\./ /' | sort -s -k1,1)
 	before=$(fingerprint $OLD "$kept_cols")
+	dumps $v && pg_dump -Fc -f "$DUMP" $OLD
 	sql $OLD -c "ALTER EXTENSION vatsim_ingest UPDATE" &&
 		[ "$(sql $OLD -c "SELECT installed_version = default_version FROM pg_catalog.pg_available_extensions WHERE name = 'vatsim_ingest'")" = t ]
 	check $? "$v: ALTER EXTENSION vatsim_ingest UPDATE reaches $(sql $OLD -c "SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'vatsim_ingest'")"
@@ -204,7 +215,20 @@ for v in $VERSIONS; do
 	# 4. the schema
 	same "$v: the upgraded schema equals a fresh install's" "$ref_fresh_schema" "$(sql $OLD -c "$SCHEMA")"
 
-	# 5. the next snapshot
+	# 5. a dump made at V, restored where V is installed, then updated:
+	# the same rows as the update in place (README, "Backups and upgrades")
+	if dumps $v; then
+		rows=$(echo "$new_tables" | grep -Ev ' (logged_at|log_id)$')
+		createdb $RST && sql $RST -c "CREATE EXTENSION vatsim_ingest VERSION '$v'" &&
+			pg_restore --exit-on-error --schema-only -n vatsim_partitions -d $RST "$DUMP" &&
+			pg_restore --exit-on-error --data-only -d $RST "$DUMP" &&
+			sql $RST -c "ALTER EXTENSION vatsim_ingest UPDATE"
+		check $? "$v: its dump restored with --data-only into $v, then updated"
+		same_rows "$v: ... holds the rows of the update in place" $OLD $RST "$rows"
+		dropdb $RST
+	fi
+
+	# 6. the next snapshot
 	same "$v: seq3 ingests as on the reference" "$r_ref" "$(ingest3 $OLD)"
 	same_rows "$v: after seq3 the same rows as the reference (but the known gaps)" $REF3 $OLD "$conv_cols"
 	dropdb $OLD
