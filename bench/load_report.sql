@@ -34,6 +34,10 @@ SELECT 'check', 'the worker''s cycles: one ok per snapshot, the others only unch
        'ok ' || count(*) FILTER (WHERE result = 'ok') || ', failed ' || count(*) FILTER (WHERE result NOT IN ('ok', 'unchanged'))
 FROM vatsim.runs;
 SELECT 'check', 'the worker never restarted (same pid)', :'worker_pid', pid::text FROM vatsim.status;
+-- now() in the worker's transactions moves on (ingested_at, the retention
+-- cutoff and the days created ahead are computed from it)
+SELECT 'check', 'now() advances in the worker: every snapshot has its own ingested_at', :snapshots::text,
+       count(DISTINCT ingested_at)::text FROM vatsim.snapshots;
 -- the readers
 SELECT 'check', 'every reader function was called (scripts that ran)', (SELECT count(*) FROM load.scripts)::text,
        count(DISTINCT script)::text FROM tx;
