@@ -69,6 +69,8 @@ q -c "\copy load.tx_raw FROM '$LOAD_TMP/transactions'" \
 q -v snapshots="$LOAD_SNAPSHOTS" -v worker_pid="$worker_pid" -v wall_s="$((t1 - t0))" -v clients="$LOAD_CLIENTS" -v interval="$LOAD_INTERVAL" \
 	-v load_before="$load_before" -v load_after="$load_after" \
 	-v machine="$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/^Mem:/ {print $2}') GB RAM" \
-	-f bench/load_report.sql >"$LOAD_TMP/report.out"
+	-f bench/load_report.sql >"$LOAD_TMP/report.out" 2>"$LOAD_TMP/report.err" && report_rc=0 || report_rc=$?
+printf 'the report ran to its end (psql exit status)\t0\t%s\n' "$report_rc" >>"$LOAD_OUT/checks"
+sed 's/^/# /' "$LOAD_TMP/report.err" >>"$LOAD_OUT/checks.detail"
 grep $'^check\t' "$LOAD_TMP/report.out" | cut -f2- >>"$LOAD_OUT/checks"
 grep -v $'^check\t' "$LOAD_TMP/report.out" >>"$LOAD_OUT/report"

@@ -99,3 +99,22 @@ SELECT round(avg(s.pilots)) AS pilots_per_snapshot,
        round(pg_total_relation_size('vatsim.position_packs')
              / nullif((SELECT sum(n) FROM vatsim.position_packs), 0), 1) AS bytes_per_packed
 FROM vatsim.snapshots s;
+\echo History tables after VACUUM FULL (the bloat of the rows rewritten every snapshot gone): bytes a row, rows a snapshot
+VACUUM FULL vatsim.positions, vatsim.position_packs, vatsim.sector_occupancy, vatsim.sector_count_hours,
+    vatsim.sector_bounds, vatsim.flights, vatsim.flight_plans, vatsim.flight_summaries, vatsim.controller_sessions,
+    vatsim.controller_summaries, vatsim.movements, vatsim.snapshots, vatsim.runs, vatsim.atc_contacts;
+SELECT t AS "table", r.n AS rows, round(r.n / :snapshots::numeric, 2) AS rows_per_snapshot,
+       round(b.bytes / nullif(r.n, 0)::numeric) AS bytes_per_row
+FROM unnest(ARRAY['positions', 'position_packs', 'sector_occupancy', 'sector_count_hours', 'sector_bounds', 'flights',
+                  'flight_plans', 'flight_summaries', 'controller_sessions', 'controller_summaries', 'movements',
+                  'snapshots', 'runs', 'atc_contacts']) t
+CROSS JOIN LATERAL (SELECT coalesce((SELECT sum(pg_total_relation_size(relid))::bigint
+                                     FROM pg_partition_tree(('vatsim.' || t)::regclass)),
+                                    pg_total_relation_size(('vatsim.' || t)::regclass)) AS bytes) b
+CROSS JOIN LATERAL (SELECT (xpath('/row/n/text()', query_to_xml(format('SELECT count(*) AS n FROM vatsim.%I', t),
+                                                                 false, true, '')))[1]::text::bigint AS n) r;
+SELECT (SELECT coalesce(sum(n), 0) FROM vatsim.position_packs) AS packed_positions,
+       round(pg_total_relation_size('vatsim.position_packs')
+             / nullif((SELECT sum(n) FROM vatsim.position_packs), 0), 1) AS bytes_per_packed,
+       round((SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('vatsim.positions'))
+             / nullif((SELECT count(*) FROM vatsim.positions), 0), 1) AS bytes_per_row_position;

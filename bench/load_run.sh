@@ -9,7 +9,7 @@
 # LOAD_CLIENTS (8) pgbench clients call the history, summary, GeoJSON and API
 # functions (bench/load_readers.txt, one script each, arguments drawn from
 # what exists).  pgbench runs in chunks of LOAD_CHUNK_S (20) seconds until the
-# worker has stored every snapshot (bounded by LOAD_TIMEOUT_S, 900), so the
+# worker has stored every snapshot (bounded by LOAD_TIMEOUT_S, 1500), so the
 # readers run for the whole ingest and no longer.  The snapshots:
 # bench/load_feed.py (the real seq3 snapshot dead-reckoned, 15 s apart, pilots
 # and controllers coming and going).  One throw-away cluster (pg_virtualenv,
@@ -26,7 +26,7 @@ export LOAD_SNAPSHOTS=${LOAD_SNAPSHOTS:-1000}
 export LOAD_CLIENTS=${LOAD_CLIENTS:-8}
 export LOAD_INTERVAL=${LOAD_INTERVAL:-250ms}
 export LOAD_CHUNK_S=${LOAD_CHUNK_S:-20}
-export LOAD_TIMEOUT_S=${LOAD_TIMEOUT_S:-900}
+export LOAD_TIMEOUT_S=${LOAD_TIMEOUT_S:-1500}
 mkdir -p "$OUT"
 : >"$OUT/checks"
 : >"$OUT/report"
