@@ -74,6 +74,13 @@ bench:
 	test/deps.sh
 	bench/run.sh
 
+# The load test at full size (issue 13): 1,000 snapshots through the worker
+# under 8 pgbench readers, its checks and figures (bench/load.sh).
+.PHONY: load
+load:
+	test/deps.sh
+	bench/load.sh
+
 unit:
 	$(MAKE) -C test/unit check
 

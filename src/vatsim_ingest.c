@@ -143,7 +143,7 @@ define_worker_settings(void)
 	DefineCustomIntVariable("vatsim_ingest.interval",
 							"Time between the starts of two fetch cycles.",
 							"Cycles run at fixed rate; a late cycle skips to the next slot.",
-							&vi_interval_ms, 15000, 1000, 24 * 3600 * 1000,
+							&vi_interval_ms, 15000, 100, 24 * 3600 * 1000,
 							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
 	DefineCustomStringVariable("vatsim_ingest.feed_url",
 							   "URL of the VATSIM v3 data feed.",

@@ -198,10 +198,17 @@ runlog_write(const CycleOutcome *o)
 	SPI_finish();
 }
 
-/* A transaction of the worker's own, with a snapshot for its statements. */
+/*
+ * A transaction of the worker's own, with a snapshot for its statements.
+ * now() is the statement start time, which only the backend's main loop
+ * advances: without setting it here, now() in every transaction of the
+ * worker would stay at the time it connected, and so would
+ * snapshots.ingested_at, the retention cutoff and the days created ahead.
+ */
 static void
 begin_worker_transaction(void)
 {
+	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	PushActiveSnapshot(GetTransactionSnapshot());
 }
