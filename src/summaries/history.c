@@ -7,8 +7,8 @@
  *	vatsim.sector_counts(at, sector_set)
  *	vatsim.sector_transitions(since, until, sector_set)
  *
- * Each runs one prepared, parameterised statement on a B-tree index (two for
- * sector_transitions) and materialises the rows; none scans the whole history.  sector_history reads
+ * Each runs one prepared, parameterised statement on a B-tree index (or,
+ * sector_transitions, direct scans) and materialises the rows; none scans the whole history.  sector_history reads
  * the intervals by flight or callsign; the other three read what the
  * occupancy step keeps for them (occupancy_aggregates.c, occupancy.c):
  *
@@ -30,14 +30,29 @@
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/heapam.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "nodes/parsenodes.h"
+#include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/snapmgr.h"
 #include "utils/timestamp.h"
+#include "utils/varlena.h"
 
 
 PG_FUNCTION_INFO_V1(vatsim_sector_history_callsign);
@@ -55,7 +70,6 @@ static SPIPlanPtr history_callsign_plan;
 static SPIPlanPtr history_flight_plan;
 static SPIPlanPtr traffic_plan;
 static SPIPlanPtr counts_plan;
-static SPIPlanPtr transitions_plan;
 
 /* Prepare sql once per backend (kept across calls). */
 static SPIPlanPtr
@@ -220,7 +234,7 @@ vatsim_sector_counts(PG_FUNCTION_ARGS)
 }
 
 /*
- * The elements of one array column of a transition hour row: a
+ * The elements of array column attno of a transition hour row: a
  * one-dimensional array without NULLs of *n elements (*n < 0: of any
  * length, which is set), else the row is not what the occupancy step
  * writes.
@@ -229,7 +243,7 @@ static void *
 hour_array(HeapTuple tuple, TupleDesc desc, int attno, int *n)
 {
 	bool		isnull;
-	Datum		d = SPI_getbinval(tuple, desc, attno, &isnull);
+	Datum		d = heap_getattr(tuple, attno, desc, &isnull);
 	ArrayType  *a;
 	int			len;
 
@@ -249,6 +263,171 @@ hour_array(HeapTuple tuple, TupleDesc desc, int attno, int *n)
 }
 
 /*
+ * Open vatsim.<name> to read it directly, with the privilege check a query
+ * would make (SELECT for the calling user).
+ */
+static Relation
+open_vatsim_table(const char *name)
+{
+	Oid			relid = get_relname_relid(name, get_namespace_oid("vatsim", false));
+	AclResult	acl;
+
+	if (!OidIsValid(relid))
+		elog(ERROR, "relation vatsim.%s does not exist", name);
+	acl = pg_class_aclcheck(relid, GetUserId(), ACL_SELECT);
+	if (acl != ACLCHECK_OK)
+		aclcheck_error(acl, OBJECT_TABLE, name);
+	return table_open(relid, AccessShareLock);
+}
+
+/* Columns of vatsim.sector_transition_hours and _pairs (attribute numbers) */
+#define TH_HOUR 1
+#define TH_SET 2
+#define TH_PAIRS 3
+#define TH_ENTRY 4
+#define TH_PREV 5
+#define TH_PREV_PAIR 6
+#define TP_ID 1
+#define TP_SET 2
+#define TP_FROM 3
+#define TP_TO 4
+
+typedef struct PairCount
+{
+	int64		n;
+	text	   *set;
+	text	   *from;
+	text	   *to;
+} PairCount;
+
+static int
+text_cmp(const text *a, const text *b)
+{
+	return varstr_cmp(VARDATA_ANY(a), VARSIZE_ANY_EXHDR(a),
+					  VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b), DEFAULT_COLLATION_OID);
+}
+
+/* ORDER BY flights DESC, sector_set, from_sector, to_sector */
+static int
+pair_count_cmp(const void *x, const void *y)
+{
+	const PairCount *a = x;
+	const PairCount *b = y;
+	int			c;
+
+	if (a->n != b->n)
+		return a->n > b->n ? -1 : 1;
+	if ((c = text_cmp(a->set, b->set)) != 0)
+		return c;
+	if ((c = text_cmp(a->from, b->from)) != 0)
+		return c;
+	return text_cmp(a->to, b->to);
+}
+
+/*
+ * Count the transitions of [since, until] (set: NULL or one set) per pair
+ * id, from the hour rows of the window read on the primary key (hour,
+ * sector_set).  *ncounts: the array's length (ids are dense from 1).
+ */
+static int64 *
+count_transitions(TimestampTz since, TimestampTz until, text *set, int *ncounts)
+{
+	Relation	rel = open_vatsim_table("sector_transition_hours");
+	TupleDesc	desc = RelationGetDescr(rel);
+	TimestampTz first_hour = since - since % USECS_PER_HOUR;
+	int64	   *counts = NULL;
+	ScanKeyData keys[2];
+	SysScanDesc scan;
+	HeapTuple	tuple;
+
+	/* the start of since's UTC hour (the modulo of a negative time is <= 0) */
+	if (TIMESTAMP_NOT_FINITE(since))
+		first_hour = since;
+	else if (first_hour > since)
+		first_hour -= USECS_PER_HOUR;
+	*ncounts = 0;
+	ScanKeyInit(&keys[0], TH_HOUR, BTGreaterEqualStrategyNumber, F_TIMESTAMPTZ_GE,
+				TimestampTzGetDatum(first_hour));
+	ScanKeyInit(&keys[1], TH_HOUR, BTLessEqualStrategyNumber, F_TIMESTAMPTZ_LE,
+				TimestampTzGetDatum(until));
+	scan = systable_beginscan(rel, RelationGetPrimaryKeyIndex(rel), true, GetActiveSnapshot(), 2, keys);
+	while (HeapTupleIsValid(tuple = systable_getnext(scan)))
+	{
+		bool		isnull;
+		int			n = -1;
+		const int32 *pair;
+		const TimestampTz *e;
+		const TimestampTz *p;
+		const TimestampTz *q;
+		int			i;
+
+		if (set != NULL &&
+			text_cmp(DatumGetTextPP(heap_getattr(tuple, TH_SET, desc, &isnull)), set) != 0)
+			continue;
+		pair = hour_array(tuple, desc, TH_PAIRS, &n);
+		e = hour_array(tuple, desc, TH_ENTRY, &n);
+		p = hour_array(tuple, desc, TH_PREV, &n);
+		q = hour_array(tuple, desc, TH_PREV_PAIR, &n);
+		for (i = 0; i < n; i++)
+		{
+			/* q = -infinity: no same transition before (NULL) */
+			if (p[i] < since || e[i] > until || (q[i] >= since && q[i] != DT_NOBEGIN))
+				continue;
+			if (pair[i] <= 0)
+				elog(ERROR, "vatsim.sector_transition_hours: bad pair id %d", pair[i]);
+			if (pair[i] >= *ncounts)
+			{
+				int			grown = Max(pair[i] + 1, *ncounts * 2);
+
+				counts = counts ? repalloc(counts, sizeof(int64) * grown)
+					: palloc(sizeof(int64) * grown);
+				memset(counts + *ncounts, 0, sizeof(int64) * (grown - *ncounts));
+				*ncounts = grown;
+			}
+			counts[pair[i]]++;
+		}
+	}
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return counts;
+}
+
+/*
+ * The counted pairs with their names (a scan of vatsim.sector_transition_pairs,
+ * a few thousand short rows), in the function's order.
+ */
+static PairCount *
+name_pairs(const int64 *counts, int ncounts, int *npairs)
+{
+	Relation	rel = open_vatsim_table("sector_transition_pairs");
+	TupleDesc	desc = RelationGetDescr(rel);
+	TableScanDesc scan = table_beginscan(rel, GetActiveSnapshot(), 0, NULL);
+	PairCount  *out = palloc(sizeof(PairCount) * Max(ncounts, 1));
+	HeapTuple	tuple;
+
+	*npairs = 0;
+	while ((tuple = heap_getnext(scan, ForwardScanDirection)) != NULL)
+	{
+		bool		isnull;
+		int32		id = DatumGetInt32(heap_getattr(tuple, TP_ID, desc, &isnull));
+		PairCount  *pc;
+
+		if (id <= 0 || id >= ncounts || counts[id] == 0)
+			continue;
+		pc = &out[(*npairs)++];
+		pc->n = counts[id];
+		/* copies: the tuple lives in a shared buffer */
+		pc->set = DatumGetTextPCopy(heap_getattr(tuple, TP_SET, desc, &isnull));
+		pc->from = DatumGetTextPCopy(heap_getattr(tuple, TP_FROM, desc, &isnull));
+		pc->to = DatumGetTextPCopy(heap_getattr(tuple, TP_TO, desc, &isnull));
+	}
+	table_endscan(scan);
+	table_close(rel, AccessShareLock);
+	qsort(out, *npairs, sizeof(PairCount), pair_count_cmp);
+	return out;
+}
+
+/*
  * A transition is a flight's next interval in the same set after another,
  * both entered inside the window; counted once per flight.  The window is a
  * range of entry_time, so an interval's predecessor within it is its
@@ -260,31 +439,25 @@ hour_array(HeapTuple tuple, TupleDesc desc, int attno, int *n)
  * So a transition (entry e, predecessor's entry p, previous same
  * transition's predecessor entry q) counts iff since <= p, e <= until and
  * q < since.  The occupancy step keeps every transition as (pair id, e, p,
- * q) in one row per UTC hour of e and set (vatsim.sector_transition_hours):
- * the rows of the window's hours are read (one statement, on the primary
- * key), the rule applied to each element here, counts summed per pair id
- * in a dense array, and a second statement names the pairs and sorts.
- * The partial hours at the window's edges need nothing else: each element
- * carries its own times.
+ * q) in one row per UTC hour of e and set (vatsim.sector_transition_hours).
+ * The rows of the window's hours are read on the primary key, the rule
+ * applied to each element, counts summed per pair id in a dense array, the
+ * pairs named from vatsim.sector_transition_pairs and sorted here.  The
+ * partial hours at the window's edges need nothing else: each element
+ * carries its own times.  No SPI: direct scans, so a new backend's first
+ * call plans nothing (issue 12's first-call target).
  */
 Datum
 vatsim_sector_transitions(PG_FUNCTION_ARGS)
 {
-	static const Oid hour_types[] = {TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID};
-	static const Oid name_types[] = {INT4ARRAYOID, INT8ARRAYOID};
-	static SPIPlanPtr names_plan;
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	TimestampTz since;
 	TimestampTz until;
-	Datum		values[3];
-	char		nulls[3] = {' ', ' ', ' '};
-	int64	   *counts = NULL;
-	int			ncounts = 0;
-	int			npairs = 0;
-	Datum	   *ids;
-	Datum	   *ns;
-	uint64		row;
+	int64	   *counts;
+	int			ncounts;
+	PairCount  *pairs;
+	int			npairs;
 	int			i;
-	int			rc;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
 		ereport(ERROR,
@@ -294,77 +467,18 @@ vatsim_sector_transitions(PG_FUNCTION_ARGS)
 	since = PG_GETARG_TIMESTAMPTZ(0);
 	until = PG_GETARG_TIMESTAMPTZ(1);
 	InitMaterializedSRF(fcinfo, 0);
-	values[0] = TimestampTzGetDatum(since);
-	values[1] = TimestampTzGetDatum(until);
-	values[2] = PG_ARGISNULL(2) ? (Datum) 0 : PG_GETARG_DATUM(2);
-	nulls[2] = PG_ARGISNULL(2) ? 'n' : ' ';
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
-	prepare_once(&transitions_plan,
-				 "SELECT h.pair_ids, h.entry_times, h.prev_entry_times, h.prev_pair_entry_times "
-				 "FROM vatsim.sector_transition_hours h "
-				 "WHERE h.hour OPERATOR(pg_catalog.>=) pg_catalog.date_trunc('hour', $1, 'UTC') "
-				 "AND h.hour OPERATOR(pg_catalog.<=) $2 "
-				 "AND ($3 IS NULL OR h.sector_set OPERATOR(pg_catalog.=) $3)",
-				 lengthof(hour_types), hour_types, 0);
-	rc = SPI_execute_plan(transitions_plan, values, nulls, true, 0);
-	if (rc != SPI_OK_SELECT)
-		elog(ERROR, "history query failed: %s", SPI_result_code_string(rc));
-
-	for (row = 0; row < SPI_processed; row++)
+	counts = count_transitions(since, until, PG_ARGISNULL(2) ? NULL : PG_GETARG_TEXT_PP(2), &ncounts);
+	pairs = name_pairs(counts, ncounts, &npairs);
+	for (i = 0; i < npairs; i++)
 	{
-		HeapTuple	tuple = SPI_tuptable->vals[row];
-		TupleDesc	desc = SPI_tuptable->tupdesc;
-		int			n = -1;
-		const int32 *pair = hour_array(tuple, desc, 1, &n);
-		const TimestampTz *e = hour_array(tuple, desc, 2, &n);
-		const TimestampTz *p = hour_array(tuple, desc, 3, &n);
-		const TimestampTz *q = hour_array(tuple, desc, 4, &n);
+		Datum		v[4];
+		bool		n[4] = {false, false, false, false};
 
-		for (i = 0; i < n; i++)
-		{
-			if (p[i] < since || e[i] > until || q[i] >= since)
-				continue;
-			if (pair[i] <= 0)
-				elog(ERROR, "vatsim.sector_transition_hours: bad pair id %d", pair[i]);
-			if (pair[i] >= ncounts)
-			{
-				int			grown = Max(pair[i] + 1, ncounts * 2);
-
-				counts = counts ? repalloc(counts, sizeof(int64) * grown)
-					: palloc(sizeof(int64) * grown);
-				memset(counts + ncounts, 0, sizeof(int64) * (grown - ncounts));
-				ncounts = grown;
-			}
-			if (counts[pair[i]]++ == 0)
-				npairs++;
-		}
+		v[0] = PointerGetDatum(pairs[i].set);
+		v[1] = PointerGetDatum(pairs[i].from);
+		v[2] = PointerGetDatum(pairs[i].to);
+		v[3] = Int64GetDatum(pairs[i].n);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n);
 	}
-
-	if (npairs > 0)
-	{
-		int			k = 0;
-
-		ids = palloc(sizeof(Datum) * npairs);
-		ns = palloc(sizeof(Datum) * npairs);
-		for (i = 1; i < ncounts; i++)
-			if (counts[i] > 0)
-			{
-				ids[k] = Int32GetDatum(i);
-				ns[k++] = Int64GetDatum(counts[i]);
-			}
-		values[0] = PointerGetDatum(construct_array(ids, npairs, INT4OID, sizeof(int32), true, TYPALIGN_INT));
-		values[1] = PointerGetDatum(construct_array(ns, npairs, INT8OID, sizeof(int64), true, TYPALIGN_DOUBLE));
-		execute_into((ReturnSetInfo *) fcinfo->resultinfo,
-					 prepare_once(&names_plan,
-								  "SELECT p.sector_set, p.from_sector, p.to_sector, c.n "
-								  "FROM ROWS FROM (pg_catalog.unnest($1::pg_catalog.int4[]), "
-								  "pg_catalog.unnest($2::pg_catalog.int8[])) AS c(id, n) "
-								  "JOIN vatsim.sector_transition_pairs p ON p.pair_id OPERATOR(pg_catalog.=) c.id "
-								  "ORDER BY 4 DESC, 1, 2, 3",
-								  lengthof(name_types), name_types, 0),
-					 values, NULL);
-	}
-	SPI_finish();
 	return (Datum) 0;
 }
