@@ -31,7 +31,7 @@ INSERT INTO vatsim.snapshots (update_timestamp, pilots, controllers, atis, prefi
 VALUES (pg_temp.t(0), 3, 0, 0, 0, 0, 3, 0, 0, 0);
 
 ALTER EXTENSION vatsim_ingest UPDATE;
-SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'vatsim_ingest'), '0.6.0', 'updated to 0.6.0');
+SELECT is((SELECT extversion FROM pg_extension WHERE extname = 'vatsim_ingest'), '0.7.0', 'updated to 0.7.0');
 SELECT is((SELECT count(*)::int FROM pg_class WHERE oid = 'vatsim.flight_stats'::regclass AND relkind = 'v'), 1,
           'vatsim.flight_stats is a view now');
 SELECT set_eq('SELECT s.*::text FROM vatsim.flight_stats s', 'SELECT r FROM before',
