@@ -16,7 +16,7 @@ for days in $HISTORY_DAYS; do
 	echo
 	echo "== $days day(s) of synthetic x1 history"
 	$PSQL -A -F ': ' -t -c "SELECT * FROM bench.load($days, '$T_END')" -c "SELECT bench.draw('$T_END')" \
-		-c "VACUUM (FULL, ANALYZE) vatsim.sector_occupancy, vatsim.sector_count_hours, vatsim.sector_bounds, plain.sector_occupancy" \
+		-c "VACUUM (FULL, ANALYZE) vatsim.sector_occupancy, vatsim.sector_count_hours, vatsim.sector_bounds, vatsim.sector_transition_hours, vatsim.sector_transition_pairs, plain.sector_occupancy" \
 		| grep -v '^$'
 	printf '%-12s %12s %12s %8s %14s %14s %8s\n' function "C warm ms" "SQL warm ms" ratio "C new-be ms" "SQL new-be ms" ratio
 	for fn in $FUNCTIONS; do
@@ -38,12 +38,15 @@ SQL
 SELECT 'bytes per interval:',
        format('vatsim heap %s + indexes %s + aggregates %s = %s;',
               round(pg_table_size('vatsim.sector_occupancy')::numeric / n), round(pg_indexes_size('vatsim.sector_occupancy')::numeric / n),
-              round((pg_total_relation_size('vatsim.sector_count_hours') + pg_total_relation_size('vatsim.sector_bounds'))::numeric / n),
-              round((pg_total_relation_size('vatsim.sector_occupancy') + pg_total_relation_size('vatsim.sector_count_hours')
-                     + pg_total_relation_size('vatsim.sector_bounds'))::numeric / n)),
+              round(a::numeric / n), round((pg_total_relation_size('vatsim.sector_occupancy') + a)::numeric / n)),
+       format('(of the aggregates, transitions by hour %s);', round(t::numeric / n)),
        format('plain heap %s + indexes %s = %s', round(pg_table_size('plain.sector_occupancy')::numeric / n),
               round(pg_indexes_size('plain.sector_occupancy')::numeric / n), round(pg_total_relation_size('plain.sector_occupancy')::numeric / n))
-FROM (SELECT count(*) AS n FROM vatsim.sector_occupancy) c;
+FROM (SELECT count(*) AS n FROM vatsim.sector_occupancy) c,
+     LATERAL (SELECT pg_total_relation_size('vatsim.sector_transition_hours')
+                     + pg_total_relation_size('vatsim.sector_transition_pairs') AS t) t,
+     LATERAL (SELECT pg_total_relation_size('vatsim.sector_count_hours') + pg_total_relation_size('vatsim.sector_bounds')
+                     + t.t AS a) a;
 SQL
 done
 

@@ -73,7 +73,7 @@ CREATE FUNCTION bench.draw(t_end timestamptz) RETURNS void LANGUAGE sql AS $$
     SELECT setseed(0.7);
     INSERT INTO bench.args
     SELECT i, 'CS' || floor(random() * 20000)::int, 'S' || lpad(floor(random() * 1120)::int::text, 4, '0'),
-           t_end - random() * interval '23 hours', t_end - interval '24 hours'
+           t_end - random() * interval '23 hours', t_end - interval '24 hours' - random() * interval '1 hour'
     FROM generate_series(1, 1000) i;
 $$;
 

@@ -1,8 +1,10 @@
 /*
  * occupancy_aggregates.c
- *		The sector counts by hour (vatsim.sector_count_hours), kept in the
+ *		The sector counts by hour (vatsim.sector_count_hours) and the
+ *		transitions by hour (vatsim.sector_transition_hours), kept in the
  *		occupancy step's transaction so that sector_counts(at) reads one row
- *		per sector instead of every interval that overlaps `at`.
+ *		per sector instead of every interval that overlaps `at`, and
+ *		sector_transitions a row per hour and set of the window.
  *
  * A row (hour, set, sector) holds n_base, the intervals entered before the
  * hour and not exited before it, and the sorted entry and exit times within
@@ -21,7 +23,15 @@
  *	   last-seen time, up to stale_after ago): take it out of n_base of the
  *	   later hours, and drop rows left with nothing.
  *
- * Everything is in the table, so a restart between two snapshots continues
+ * Then, only when intervals opened, one statement appends their transitions
+ * (an interval whose predecessor is in another sector) to the hour's row of
+ * vatsim.sector_transition_hours: per (UTC hour, set), parallel arrays of
+ * pair id, entry_time, prev_entry_time and prev_pair_entry_time, so that
+ * sector_transitions() applies its exact per-interval rule to every
+ * transition of the window in C, reading one row per hour and set (see
+ * history.c).
+ *
+ * Everything is in the tables, so a restart between two snapshots continues
  * exactly, and vatsim.rebuild_sector_aggregates() builds the same rows from
  * the intervals.  Interval of one flight in one sector never overlap, so
  * counting intervals counts distinct flights.
@@ -52,6 +62,7 @@ static SPIPlanPtr extend_plan;
 static SPIPlanPtr events_plan;
 static SPIPlanPtr retro_plan;
 static SPIPlanPtr cleanup_plan;
+static SPIPlanPtr transitions_plan;
 
 void
 vi_occupancy_events_init(OccupancyEvents *ev)
@@ -61,6 +72,7 @@ vi_occupancy_events_init(OccupancyEvents *ev)
 	vi_col_init(&ev->time, COL_TSTZ, 64);
 	vi_col_init(&ev->delta, COL_INT4, 64);
 	ev->min_time = DT_NOEND;
+	ev->nentries = 0;
 }
 
 void
@@ -72,6 +84,8 @@ vi_occupancy_event(OccupancyEvents *ev, const char *set, const char *sector,
 	vi_col_tstz(&ev->time, when);
 	vi_col_int(&ev->delta, delta);
 	ev->min_time = Min(ev->min_time, when);
+	if (delta > 0)
+		ev->nentries++;
 }
 
 /* Start of the UTC hour of t (hours are whole multiples of an hour). */
@@ -81,6 +95,57 @@ utc_hour(TimestampTz t)
 	TimestampTz h = t - t % USECS_PER_HOUR;
 
 	return h > t ? h - USECS_PER_HOUR : h;
+}
+
+/*
+ * The transitions of the intervals this snapshot opened (all entered at ts;
+ * their predecessors are already recorded on them) appended to the hour's
+ * row of vatsim.sector_transition_hours, one element per transition in four
+ * parallel arrays, the (set, from, to) as an id of
+ * vatsim.sector_transition_pairs (new pairs get one here; NOT EXISTS rather
+ * than ON CONFLICT, which would use up an identity value per known pair and
+ * spread the ids that sector_transitions() counts into a dense array).
+ * Every array is ordered by occupancy_id, so the four stay aligned.  A
+ * prev_pair_entry_time of NULL is stored as -infinity (before every window).
+ */
+static void
+append_transitions(TimestampTz ts)
+{
+	static const Oid types[] = {TIMESTAMPTZOID};
+	Datum		values[1];
+
+#define PAIR_MATCHES(p, t) \
+	p ".sector_set OPERATOR(pg_catalog.=) " t ".sector_set AND " \
+	p ".from_sector OPERATOR(pg_catalog.=) " t ".prev_sector AND " \
+	p ".to_sector OPERATOR(pg_catalog.=) " t ".sector"
+#define AGG(col) "pg_catalog.array_agg(" col " ORDER BY k.occupancy_id)"
+
+	vi_store_prepare(&transitions_plan,
+					 "WITH t AS (SELECT o.occupancy_id, o.sector_set, o.prev_sector, o.sector, o.entry_time, "
+					 "o.prev_entry_time, COALESCE(o.prev_pair_entry_time, '-infinity') AS prev_pair_entry_time "
+					 "FROM vatsim.sector_occupancy o WHERE o.entry_time OPERATOR(pg_catalog.=) $1 "
+					 "AND o.prev_sector OPERATOR(pg_catalog.<>) o.sector), "
+					 "n AS (INSERT INTO vatsim.sector_transition_pairs (sector_set, from_sector, to_sector) "
+					 "SELECT DISTINCT t.sector_set, t.prev_sector, t.sector FROM t "
+					 "WHERE NOT EXISTS (SELECT FROM vatsim.sector_transition_pairs p WHERE " PAIR_MATCHES("p", "t") ") "
+					 "RETURNING pair_id, sector_set, from_sector, to_sector), "
+					 "k AS (SELECT t.*, COALESCE(p.pair_id, n.pair_id) AS pair_id FROM t "
+					 "LEFT JOIN vatsim.sector_transition_pairs p ON " PAIR_MATCHES("p", "t") " "
+					 "LEFT JOIN n ON " PAIR_MATCHES("n", "t") ") "
+					 "INSERT INTO vatsim.sector_transition_hours AS h (hour, sector_set, pair_ids, entry_times, "
+					 "prev_entry_times, prev_pair_entry_times) "
+					 "SELECT " UTC_HOUR("$1") ", k.sector_set, " AGG("k.pair_id") ", " AGG("k.entry_time") ", "
+					 AGG("k.prev_entry_time") ", " AGG("k.prev_pair_entry_time") " FROM k GROUP BY k.sector_set "
+					 "ON CONFLICT (hour, sector_set) DO UPDATE SET "
+					 "pair_ids = h.pair_ids OPERATOR(pg_catalog.||) EXCLUDED.pair_ids, "
+					 "entry_times = h.entry_times OPERATOR(pg_catalog.||) EXCLUDED.entry_times, "
+					 "prev_entry_times = h.prev_entry_times OPERATOR(pg_catalog.||) EXCLUDED.prev_entry_times, "
+					 "prev_pair_entry_times = h.prev_pair_entry_times OPERATOR(pg_catalog.||) EXCLUDED.prev_pair_entry_times",
+					 lengthof(types), types);
+#undef AGG
+#undef PAIR_MATCHES
+	values[0] = TimestampTzGetDatum(ts);
+	vi_store_execute(transitions_plan, values, SPI_OK_INSERT);
 }
 
 void
@@ -180,4 +245,7 @@ vi_occupancy_aggregates(const OccupancyEvents *ev, TimestampTz ts)
 		values[0] = TimestampTzGetDatum(ev->min_time);
 		vi_store_execute(cleanup_plan, values, SPI_OK_DELETE);
 	}
+
+	if (ev->nentries > 0)
+		append_transitions(ts);
 }

@@ -20,6 +20,7 @@ typedef struct OccupancyEvents
 	ColumnBuf	time;
 	ColumnBuf	delta;
 	TimestampTz min_time;		/* earliest event time (gone: last seen) */
+	int			nentries;		/* intervals opened (delta +1) */
 } OccupancyEvents;
 
 extern void vi_occupancy_events_init(OccupancyEvents *ev);
@@ -28,7 +29,9 @@ extern void vi_occupancy_event(OccupancyEvents *ev, const char *set,
 
 /*
  * Bring vatsim.sector_count_hours up to this snapshot (time ts) with its
- * events.  Runs inside the occupancy step's SPI connection.
+ * events, and append the transitions of the intervals it opened to
+ * vatsim.sector_transition_hours.  Runs inside the occupancy step's SPI
+ * connection, after the intervals are written.
  */
 extern void vi_occupancy_aggregates(const OccupancyEvents *ev, TimestampTz ts);
 

@@ -40,6 +40,12 @@ FROM vatsim.atc_contacts c \gset
 SELECT count(*) AS a_hn, md5(string_agg(h::text, '|' ORDER BY hour, sector_set, sector)) AS a_hmd5
 FROM vatsim.sector_count_hours h \gset
 SELECT md5(string_agg(b::text, '|' ORDER BY sector, sector_set)) AS a_bmd5 FROM vatsim.sector_bounds b \gset
+-- the transitions by hour (0.7.0), by name (pair ids are numbering only)
+SELECT (SELECT md5(string_agg(format('%s %s %s %s %s %s %s', h.hour, h.sector_set, x.from_sector, x.to_sector, u.e, u.p, u.q), '|'
+                       ORDER BY h.hour, h.sector_set, u.e, x.from_sector, x.to_sector, u.p, u.q))
+ FROM vatsim.sector_transition_hours h,
+      unnest(h.pair_ids, h.entry_times, h.prev_entry_times, h.prev_pair_entry_times) AS u(id, e, p, q)
+ JOIN vatsim.sector_transition_pairs x ON x.pair_id = u.id) AS a_tmd5 \gset
 
 \c vatsim_replay_b
 SET client_min_messages = error;
@@ -63,7 +69,7 @@ SELECT replay.run(12, 13);
 SET client_min_messages = error;
 CREATE EXTENSION pgtap;
 \o
-SELECT plan(12);
+SELECT plan(13);
 SELECT is((SELECT count(*)::int FROM vatsim.snapshots), 13, 'thirteen snapshots replayed');
 SELECT cmp_ok(:a_n, '>', 1000, 'the uninterrupted replay made intervals');
 SELECT cmp_ok(:a_left, '>', 0, 'some closed as left');
@@ -84,6 +90,12 @@ SELECT is((SELECT md5(string_agg(h::text, '|' ORDER BY hour, sector_set, sector)
           || ' ' || (SELECT md5(string_agg(b::text, '|' ORDER BY sector, sector_set)) FROM vatsim.sector_bounds b),
           :'a_hmd5' || ' ' || :'a_bmd5',
           'the restarted replay has exactly the same sector counts by hour and sector bounds');
+SELECT is((SELECT md5(string_agg(format('%s %s %s %s %s %s %s', h.hour, h.sector_set, x.from_sector, x.to_sector, u.e, u.p, u.q), '|'
+                                 ORDER BY h.hour, h.sector_set, u.e, x.from_sector, x.to_sector, u.p, u.q))
+           FROM vatsim.sector_transition_hours h,
+                unnest(h.pair_ids, h.entry_times, h.prev_entry_times, h.prev_pair_entry_times) AS u(id, e, p, q)
+           JOIN vatsim.sector_transition_pairs x ON x.pair_id = u.id), :'a_tmd5',
+          'the restarted replay has exactly the same transitions by hour');
 SELECT * FROM finish();
 \c postgres
 \o /dev/null
