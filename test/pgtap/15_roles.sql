@@ -276,7 +276,8 @@ SELECT r, 'SELECT', 'SELECT' FROM unnest(ARRAY[
     'vatsim.controller_summaries', 'vatsim.controller_summary_hours', 'vatsim.flight_summaries', 'vatsim.movements',
     'vatsim.airport_daily_movements', 'vatsim.tracked_positions', 'vatsim.flight_stats', 'vatsim.sector_count_hours',
     'vatsim.sector_bounds', 'vatsim.partitioned_tables', 'vatsim.partition_log', 'vatsim.history_partitions',
-    'vatsim.positions', 'vatsim.position_packs', 'vatsim.position_history']) r
+    'vatsim.positions', 'vatsim.position_packs', 'vatsim.position_history',
+    'vatsim.sector_transition_hours', 'vatsim.sector_transition_pairs']) r
 UNION ALL
 -- the operator's own overrides (guarded by the table's CHECK constraints)
 SELECT 'vatsim.controller_ranges', 'SELECT', 'SELECT,INSERT,UPDATE,DELETE'
@@ -285,7 +286,8 @@ UNION ALL
 SELECT s, '', '' FROM unnest(ARRAY[
     'vatsim.flights_flight_id_seq', 'vatsim.controller_sessions_session_id_seq', 'vatsim.runs_run_id_seq',
     'vatsim.sector_occupancy_occupancy_id_seq', 'vatsim.atc_contacts_contact_id_seq',
-    'vatsim.movements_movement_id_seq', 'vatsim.partition_log_log_id_seq']) s;
+    'vatsim.movements_movement_id_seq', 'vatsim.partition_log_log_id_seq',
+    'vatsim.sector_transition_pairs_pair_id_seq']) s;
 
 -- What a role may do: who may execute a function; a relation's privileges
 -- (table-level, then column-level ones the table level lacks, marked col:)
