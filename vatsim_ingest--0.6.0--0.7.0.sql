@@ -159,7 +159,7 @@ CREATE TABLE vatsim.sector_transition_pairs (
     UNIQUE (sector_set, from_sector, to_sector)
 );
 COMMENT ON TABLE vatsim.sector_transition_pairs IS 'Every (set, from sector, to sector) a flight has gone, with a small id for vatsim.sector_transition_hours (kept by the occupancy step)';
-COMMENT ON COLUMN vatsim.sector_transition_pairs.pair_id IS 'Identifier, dense from 1';
+COMMENT ON COLUMN vatsim.sector_transition_pairs.pair_id IS 'Identifier, small and from 1 (gaps possible: a rolled-back snapshot or a promoted standby skips values)';
 COMMENT ON COLUMN vatsim.sector_transition_pairs.sector_set IS 'Sector set';
 COMMENT ON COLUMN vatsim.sector_transition_pairs.from_sector IS 'Sector of the predecessor interval';
 COMMENT ON COLUMN vatsim.sector_transition_pairs.to_sector IS 'Sector entered';

@@ -104,7 +104,7 @@ utc_hour(TimestampTz t)
  * parallel arrays, the (set, from, to) as an id of
  * vatsim.sector_transition_pairs (new pairs get one here; NOT EXISTS rather
  * than ON CONFLICT, which would use up an identity value per known pair and
- * spread the ids that sector_transitions() counts into a dense array).
+ * spread the ids that sector_transitions() counts into an array by id).
  * Every array is ordered by occupancy_id, so the four stay aligned.  A
  * prev_pair_entry_time of NULL is stored as -infinity (before every window).
  */

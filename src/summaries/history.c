@@ -332,7 +332,8 @@ pair_count_cmp(const void *x, const void *y)
 /*
  * Count the transitions of [since, until] (set: NULL or one set) per pair
  * id, from the hour rows of the window read on the primary key (hour,
- * sector_set).  *ncounts: the array's length (ids are dense from 1).
+ * sector_set).  *ncounts: the array's length (ids are small: from 1, gaps
+ * only where a snapshot rolled back or a standby was promoted).
  */
 static int64 *
 count_transitions(TimestampTz since, TimestampTz until, text *set, int *ncounts)

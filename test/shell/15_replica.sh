@@ -78,7 +78,7 @@ wait_for() {	# wait_for SECONDS CLUSTER QUERY: until the query says t
 }
 pgctl() { "${AS[@]}" "$BIN/pg_ctl" "$@" >>"$DIR/pg_ctl.log" 2>&1; }
 
-echo "1..32"
+echo "1..33"
 
 # --- the feed server and the documents -------------------------------------
 python3 "$ROOT/test/feed_server.py" --fixtures "$FEEDS" --port 0 --port-file "$DIR/feed_port" &
@@ -340,7 +340,7 @@ same "C too" "$TS_ALL" "$(q C "SELECT update_timestamp FROM vatsim.snapshots ORD
 fingerprint() {
 	q "$1" "\\i $ROOT/test/sql/table_digests.sql" -F ' ' -c "
 		SELECT * FROM pg_temp.table_digests('{flight_id, session_id, occupancy_id, contact_id, movement_id,
-			ingested_at, duration_ms, analytics_ms, summarised_at, loaded_at}')
+			pair_id, pair_ids, ingested_at, duration_ms, analytics_ms, summarised_at, loaded_at}')
 		WHERE relname NOT IN ('runs', 'partition_log')"
 }
 fb=$(fingerprint B)
@@ -357,6 +357,18 @@ same "the intervals of a flight on B are those of C, flight by flight (callsign,
 	"$(q B "SELECT md5(string_agg(r::text, '|' ORDER BY r::text))
 		FROM (SELECT f.callsign, f.first_seen, o.sector, o.entry_time, o.exit_time, o.exit_reason
 		      FROM vatsim.sector_occupancy o JOIN vatsim.flights f USING (flight_id)) r")"
+
+# The transitions by hour name their (set, from, to) by pair_id, an identity
+# too: compared by the names.
+transitions() {
+	q "$1" "SELECT md5(string_agg(r::text, '|' ORDER BY r::text))
+		FROM (SELECT h.hour, h.sector_set, p.from_sector, p.to_sector, t.e, t.p, t.q
+		      FROM vatsim.sector_transition_hours h
+		      CROSS JOIN LATERAL unnest(h.pair_ids, h.entry_times, h.prev_entry_times,
+		                                h.prev_pair_entry_times) AS t(pair_id, e, p, q)
+		      JOIN vatsim.sector_transition_pairs p ON p.pair_id = t.pair_id) r"
+}
+same "the transitions by hour on B are those of C, by sector names" "$(transitions C)" "$(transitions B)"
 
 # --- the server logs ------------------------------------------------------
 worker_lines() { grep -c "vatsim_ingest worker: $2" "$DIR/$1.log"; }
