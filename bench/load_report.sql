@@ -77,7 +77,7 @@ SELECT sc.name AS function, count(*) AS calls,
        round((max(t.us) / 1000.0)::numeric, 2) AS max_ms
 FROM tx t JOIN load.scripts sc USING (script)
 GROUP BY sc.name ORDER BY sc.name;
-\echo Sizes after the run: the 15 largest tables of schema vatsim (partitions, indexes and TOAST included); per day = per snapshot x 5,760, at this feed's size
+\echo Sizes after the run: the 15 largest tables of schema vatsim (partitions, indexes and TOAST included); per day = per snapshot x 5,760, at the size of this feed
 SELECT c.relname AS "table", r.n AS rows, round(r.n / :snapshots::numeric, 1) AS rows_per_snapshot,
        pg_size_pretty(b.bytes) AS size, round(b.bytes / nullif(r.n, 0)::numeric) AS bytes_per_row,
        pg_size_pretty(b.bytes * 5760 / :snapshots) AS per_day
