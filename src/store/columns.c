@@ -64,6 +64,7 @@ vi_col_text(ColumnBuf *c, const char *s)
 	Size		len;
 	Size		start;
 
+	Assert(c->type == COL_TEXT);	/* only text columns have a data area */
 	if (s == NULL)
 	{
 		col_push(c, (Datum) 0, true);
